@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Gives the product and its tests a RabbitMQ (with the management plugin) and a PostgreSQL on loopback.
+#
+#   scripts/services.sh start    install where missing, start project-local instances (idempotent)
+#   scripts/services.sh stop     stop what start started; nothing is left running
+#   scripts/services.sh status   say what is running and where
+#   scripts/services.sh env      print the variables to export:  eval "$(scripts/services.sh env)"
+#
+# If RABBITMQ_URL and POSTGRES_URL are both set, those servers are used and nothing is started.
+# Project-local instances keep their data under .local/ (git-ignored) and use non-default ports,
+# so they never collide with a system RabbitMQ or PostgreSQL.
+# The credentials below are LOCAL DEVELOPMENT DEFAULTS for servers bound to 127.0.0.1 only.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="${TRANSACTIONS_LOCAL_DIR:-$ROOT/.local}"
+
+PG_PORT="${TRANSACTIONS_PG_PORT:-55432}"
+AMQP_PORT="${TRANSACTIONS_AMQP_PORT:-55672}"
+MGMT_PORT="${TRANSACTIONS_MGMT_PORT:-55673}"
+DIST_PORT="${TRANSACTIONS_DIST_PORT:-55674}"
+DEV_USER=transactions
+DEV_PASS=transactions
+NODE="transactions-$(printf '%s' "$LOCAL" | md5sum | cut -c1-8)@localhost"
+
+PG_DIR="$LOCAL/postgres"
+RMQ_DIR="$LOCAL/rabbitmq"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+external() { [[ -n "${RABBITMQ_URL:-}" && -n "${POSTGRES_URL:-}" ]]; }
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  log "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # policy-rc.d keeps the packages from starting system-wide instances we do not use.
+  as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  as_root rm -f /usr/sbin/policy-rc.d
+}
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [[ -x "$d/pg_ctl" ]] && { echo "$d"; return; }; done
+  return 1
+}
+
+rmq_bin() { [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && echo /usr/lib/rabbitmq/bin; }
+
+ensure_installed() {
+  local missing=()
+  pg_bin >/dev/null || missing+=(postgresql)
+  rmq_bin >/dev/null || missing+=(rabbitmq-server)
+  command -v curl >/dev/null || missing+=(curl)
+  if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
+}
+
+# PostgreSQL refuses to run as root, so as root it runs as the 'postgres' account.
+pg_run() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_running() { [[ -f "$PG_DIR/data/postmaster.pid" ]] && pg_run "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; }
+
+start_postgres() {
+  local bin; bin="$(pg_bin)"
+  mkdir -p "$PG_DIR"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres: "$PG_DIR"
+    # The postgres account must be able to reach the data folder.
+    local p="$PG_DIR"; while [[ "$p" != "/" ]]; do p="$(dirname "$p")"; chmod o+x "$p" 2>/dev/null || true; done
+  fi
+  if [[ ! -f "$PG_DIR/data/PG_VERSION" ]]; then
+    log "initialising PostgreSQL in $PG_DIR/data"
+    printf '%s\n' "$DEV_PASS" > "$PG_DIR/pwfile"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DIR/pwfile"
+    pg_run "$bin/initdb" -D "$PG_DIR/data" -U "$DEV_USER" --pwfile="$PG_DIR/pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$PG_DIR/pwfile"
+    cat >> "$PG_DIR/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+max_connections = 400
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = on
+EOF
+  fi
+  if pg_running; then log "PostgreSQL already running on 127.0.0.1:$PG_PORT"; return; fi
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 start >/dev/null
+}
+
+rmq_env() {
+  export HOME="$RMQ_DIR" # the Erlang cookie lives here, shared by server and rabbitmqctl
+  export RABBITMQ_NODENAME="$NODE"
+  export RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
+  export RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia"
+  export RABBITMQ_LOG_BASE="$RMQ_DIR/log"
+  export RABBITMQ_PID_FILE="$RMQ_DIR/rabbitmq.pid"
+  export RABBITMQ_DIST_PORT="$DIST_PORT"
+  export RABBITMQ_NODE_PORT="$AMQP_PORT"
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+}
+
+rmqctl() { (rmq_env; "$(rmq_bin)/rabbitmqctl" -n "$NODE" "$@"); }
+
+rmq_running() { rmqctl ping >/dev/null 2>&1; }
+
+start_rabbitmq() {
+  mkdir -p "$RMQ_DIR/log" "$RMQ_DIR/mnesia"
+  cat > "$RMQ_DIR/rabbitmq.conf" <<EOF
+listeners.tcp.default = 127.0.0.1:$AMQP_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $MGMT_PORT
+default_user = $DEV_USER
+default_pass = $DEV_PASS
+default_user_tags.administrator = true
+default_permissions.configure = .*
+default_permissions.read = .*
+default_permissions.write = .*
+loopback_users = none
+EOF
+  echo '[rabbitmq_management].' > "$RMQ_DIR/enabled_plugins"
+  if rmq_running; then log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT"; return; fi
+  log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
+  (rmq_env; cd "$RMQ_DIR"; "$(rmq_bin)/rabbitmq-server" -detached >/dev/null 2>&1)
+  # -detached returns before the node registers with epmd, so wait for it to answer first.
+  local deadline=$((SECONDS + 60))
+  until rmqctl ping >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || { log "RabbitMQ did not start; see $RMQ_DIR/log"; exit 1; }
+    sleep 0.5
+  done
+  rmqctl await_startup --timeout 120 >/dev/null
+  deadline=$((SECONDS + 60))
+  until curl -fsS -u "$DEV_USER:$DEV_PASS" "http://127.0.0.1:$MGMT_PORT/api/overview" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || { log "management API did not answer on :$MGMT_PORT"; exit 1; }
+    sleep 0.5
+  done
+}
+
+stop_all() {
+  if [[ -n "$(rmq_bin || true)" ]] && rmq_running; then
+    log "stopping RabbitMQ"
+    rmqctl stop >/dev/null 2>&1 || true
+  fi
+  rm -f "$RMQ_DIR/rabbitmq.pid"
+  # epmd starts with the first Erlang node; stop it too when no node is left registered with it.
+  if command -v epmd >/dev/null && ! epmd -names 2>/dev/null | grep -q '^name '; then epmd -kill >/dev/null 2>&1 || true; fi
+  if [[ -n "$(pg_bin || true)" ]] && pg_running; then
+    log "stopping PostgreSQL"
+    pg_run "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+  fi
+}
+
+print_env() {
+  if external; then
+    echo "export RABBITMQ_URL='$RABBITMQ_URL'"
+    echo "export RABBITMQ_MANAGEMENT_URL='${RABBITMQ_MANAGEMENT_URL:-}'"
+    echo "export POSTGRES_URL='$POSTGRES_URL'"
+    return
+  fi
+  echo "export RABBITMQ_URL='amqp://$DEV_USER:$DEV_PASS@127.0.0.1:$AMQP_PORT/'"
+  echo "export RABBITMQ_MANAGEMENT_URL='http://$DEV_USER:$DEV_PASS@127.0.0.1:$MGMT_PORT/'"
+  echo "export POSTGRES_URL='postgres://$DEV_USER:$DEV_PASS@127.0.0.1:$PG_PORT/postgres'"
+}
+
+status() {
+  if external; then echo "using external servers: $RABBITMQ_URL, $POSTGRES_URL"; return; fi
+  if [[ -n "$(pg_bin || true)" ]] && pg_running; then echo "postgres: running on 127.0.0.1:$PG_PORT"; else echo "postgres: stopped"; fi
+  if [[ -n "$(rmq_bin || true)" ]] && rmq_running; then echo "rabbitmq: running on 127.0.0.1:$AMQP_PORT (management :$MGMT_PORT)"; else echo "rabbitmq: stopped"; fi
+}
+
+case "${1:-}" in
+  start)
+    if external; then log "RABBITMQ_URL and POSTGRES_URL are set: using those servers"; exit 0; fi
+    ensure_installed
+    start_postgres
+    start_rabbitmq
+    ;;
+  stop) external || stop_all ;;
+  status) status ;;
+  env) print_env ;;
+  rabbitmqctl) shift; rmqctl "$@" ;;
+  *) echo "usage: $0 start|stop|status|env|rabbitmqctl ARGS" >&2; exit 2 ;;
+esac

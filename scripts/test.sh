@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test against a real RabbitMQ and PostgreSQL, setting up what is missing (idempotent):
+#   scripts/test.sh [extra dotnet test arguments]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+scripts/services.sh start
+eval "$(scripts/services.sh env)"
+
+results="$ROOT/.local/test-results"
+rm -rf "$results"
+status=0
+dotnet test Transactions.sln -c Release --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" "$@" || status=$?
+
+# One closing line over all test projects, in the plain form CI reads.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+if ((status == 0 && passed == 0)); then echo "no test ran" >&2; exit 1; fi
+exit "$status"

@@ -1,0 +1,26 @@
+using Transactions.Participants.Sample.Hosting;
+using Transactions.ServiceDefaults;
+using Transactions.ServiceDefaults.Messaging;
+using Transactions.ServiceDefaults.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var participants = ParticipantModules.Selected(builder.Configuration);
+
+builder.AddServiceDefaults();
+foreach (var participant in participants)
+    participant.AddServices(builder);
+builder.AddTransactionsBus(bus =>
+{
+    foreach (var participant in participants)
+        participant.AddConsumers(bus);
+});
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+foreach (var participant in participants)
+    participant.MapEndpoints(app);
+
+return await app.RunServiceAsync(args);
+

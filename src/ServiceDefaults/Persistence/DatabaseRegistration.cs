@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Transactions.ServiceDefaults.Health;
+
+namespace Transactions.ServiceDefaults.Persistence;
+
+public static class DatabaseRegistration
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> on PostgreSQL from <c>ConnectionStrings:{connectionName}</c>, with a
+    /// readiness check; its migrations are applied by <see cref="ServiceRunner"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddPostgresDbContext<TContext>(this IHostApplicationBuilder builder,
+        string connectionName)
+        where TContext : DbContext
+    {
+        // Read when first needed, not now, so that configuration added after this call (tests, hosts) still counts;
+        // ValidateOnStart still stops a process whose connection string is missing.
+        builder.Services.AddOptions<DatabaseConnection>(connectionName)
+            .Configure<IConfiguration>((o, configuration) => o.ConnectionString = configuration.GetConnectionString(connectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString),
+                $"ConnectionStrings:{connectionName} is not set (environment variable ConnectionStrings__{connectionName}).")
+            .ValidateOnStart();
+        builder.Services.AddDbContext<TContext>((services, o) => o
+            .UseNpgsql(services.GetRequiredService<IOptionsMonitor<DatabaseConnection>>().Get(connectionName).ConnectionString,
+                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{connectionName.ToLowerInvariant()}",
+            tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddSingleton(new DatabaseMigration(typeof(TContext).Name, async (services, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TContext>().Database.MigrateAsync(ct);
+        }));
+        return builder;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Transactions.IntegrationTests.Infrastructure;
+
+/// <summary>Waits for a condition by polling it until a deadline, instead of sleeping a fixed time.</summary>
+public static class Eventually
+{
+    public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout,
+        string because)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+                return value;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Not within {timeout.TotalSeconds:0.#} s: {because}. Last value: {value}");
+            await Task.Delay(delay);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+        }
+    }
+
+    public static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string because) =>
+        Until(condition, ok => ok, timeout, because);
+}

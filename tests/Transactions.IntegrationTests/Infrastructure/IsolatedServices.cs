@@ -1,0 +1,91 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+
+namespace Transactions.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A class fixture giving each test class resources of its own on the real servers: one RabbitMQ virtual host and any
+/// number of PostgreSQL databases, created on first use and dropped at the end, so classes run in parallel and a
+/// re-run starts clean.
+/// </summary>
+public sealed class IsolatedServices : IAsyncLifetime
+{
+    readonly List<string> _databases = [];
+    readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+    HttpClient? _management;
+
+    public ServerEndpoints Servers { get; private set; } = null!;
+
+    /// <summary>This class's own virtual host.</summary>
+    public string VirtualHost => _prefix;
+
+    public async Task InitializeAsync()
+    {
+        Servers = await TestServers.GetAsync();
+        _management = ManagementClient(Servers);
+        using var create = await _management.PutAsync($"api/vhosts/{VirtualHost}", null);
+        create.EnsureSuccessStatusCode();
+        using var grant = await _management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{Servers.RabbitUser}",
+            new { configure = ".*", write = ".*", read = ".*" });
+        grant.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Creates an empty database of this class's own and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        var database = $"{_prefix}_{name}".ToLowerInvariant();
+        await using (var admin = new NpgsqlConnection(Servers.PostgresConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+            await command.ExecuteNonQueryAsync();
+        }
+        lock (_databases) _databases.Add(database);
+        return Servers.PostgresConnectionString(database);
+    }
+
+    /// <summary>Settings that point a service host at this class's broker vhost.</summary>
+    public Dictionary<string, string?> BrokerSettings() => new()
+    {
+        ["RabbitMq:Host"] = Servers.Amqp.Host,
+        ["RabbitMq:Port"] = Servers.Amqp.Port.ToString(),
+        ["RabbitMq:VirtualHost"] = VirtualHost,
+        ["RabbitMq:Username"] = Servers.RabbitUser,
+        ["RabbitMq:Password"] = Servers.RabbitPassword,
+        ["RabbitMq:ManagementPort"] = Servers.Management.Port.ToString(),
+    };
+
+    /// <summary>The management HTTP API, authenticated, for inspecting queues of this vhost.</summary>
+    public HttpClient Management => _management ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    public async Task DisposeAsync()
+    {
+        if (_management is null)
+            return;
+        using (await _management.DeleteAsync($"api/vhosts/{VirtualHost}")) { }
+        _management.Dispose();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(Servers.PostgresConnectionString("postgres"));
+        await admin.OpenAsync();
+        foreach (var database in _databases)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    static HttpClient ManagementClient(ServerEndpoints servers)
+    {
+        var user = servers.Management.UserInfo;
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri(servers.Management.GetLeftPart(UriPartial.Authority) + "/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(user))));
+        return client;
+    }
+}
