@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Transactions.ServiceDefaults.Health;
+using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.ServiceDefaults;
 
@@ -12,6 +13,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
+        builder.Services.AddHostedService<MigrateOnStartup>();
         return builder;
     }
 

@@ -11,16 +11,16 @@ public static class ServiceRunner
 {
     /// <summary>
     /// <c>migrate</c> as the first argument applies every registered database's migrations and exits (the production
-    /// way); otherwise migrations are applied first when <c>Database:MigrateOnStartup</c> is true (the development
-    /// default), then the service runs until stopped.
+    /// way); otherwise the service runs until stopped, migrating first when <c>Database:MigrateOnStartup</c> is true
+    /// (see <see cref="MigrateOnStartup"/>).
     /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
     {
-        var migrateOnly = args.Length > 0 && args[0] == "migrate";
-        if (migrateOnly || app.Configuration.GetValue("Database:MigrateOnStartup", false))
-            await MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
-        if (migrateOnly)
+        if (args.Length > 0 && args[0] == "migrate")
+        {
+            await MigrateAsync(app.Services, CancellationToken.None);
             return 0;
+        }
         await app.RunAsync();
         return 0;
     }
