@@ -24,6 +24,9 @@ public sealed class CounterState : ITrackedSaga
 
     /// <summary>Events applied on a retry, i.e. after losing a race: proof that the races happened.</summary>
     public int AppliedOnRetry { get; set; }
+
+    public override string ToString() =>
+        $"{CurrentState} Count={Count} Starts={Starts} Version={Version} AppliedOnRetry={AppliedOnRetry}";
 }
 
 public sealed class CounterStateMap : SagaEntityMap<CounterState>
