@@ -75,7 +75,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         if (db.Database.CurrentTransaction is not null)
         {
             // The outbox (or the caller) owns the transaction and commits the saga together with what it sends.
-            await work();
+            await LeavingNothingBehindOnFailure(db, work);
             return;
         }
 
@@ -83,8 +83,29 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            await work();
+            await LeavingNothingBehindOnFailure(db, work);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one attempt at the message; when it fails, forgets every entity the attempt began tracking. A lost race is
+    /// retried on the same <see cref="DbContext"/> when the outbox holds the scope, and the failed attempt's saga copy
+    /// and the outbox rows of what it published would otherwise be saved by the next attempt: sent twice, or sent
+    /// although the state change that sent them was discarded.
+    /// </summary>
+    static async Task LeavingNothingBehindOnFailure(DbContext db, Func<Task> work)
+    {
+        var trackedBefore = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        try
+        {
+            await work();
+        }
+        catch
+        {
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => !trackedBefore.Contains(e.Entity)).ToList())
+                entry.State = EntityState.Detached;
+            throw;
+        }
     }
 }

@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Transactions.IntegrationTests.Infrastructure;
+using Transactions.Outbox;
+using Transactions.Outbox.Outbox;
 using Transactions.Outbox.Sagas;
 
 namespace Transactions.IntegrationTests.Sagas;
@@ -39,15 +42,24 @@ public sealed class CounterSagaHost : IAsyncDisposable
         new(new DbContextOptionsBuilder<CounterDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
 
     public static async Task<CounterSagaHost> StartAsync(IsolatedServices services, string connectionString,
-        int concurrentMessageLimit = 8, Action<IServiceCollection>? configureServices = null)
+        int concurrentMessageLimit = 8, Action<IServiceCollection>? configureServices = null, bool outbox = false)
     {
         var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         collection.AddDbContext<CounterDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
         configureServices?.Invoke(collection);
         collection.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
             x.AddSagaStateMachine<CounterStateMachine, CounterState>().PostgresRepository<CounterDbContext>();
+            if (outbox)
+            {
+                // The delivery service is a hosted service, which this host does not start: what the saga sends
+                // stays in outbox_message for the test to inspect.
+                x.AddPostgresOutbox<CounterDbContext>();
+                x.AddConfigureEndpointsCallback((context, _, cfg) => cfg.UsePostgresOutbox<CounterDbContext>(context));
+            }
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(services.Servers.Amqp.Host, (ushort)services.Servers.Amqp.Port, services.VirtualHost, h =>
@@ -72,6 +84,17 @@ public sealed class CounterSagaHost : IAsyncDisposable
     {
         await using var db = CreateDbContext(connectionString);
         return await db.Set<CounterState>().AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == counterId);
+    }
+
+    /// <summary>The counts of the <see cref="CounterIncremented"/> messages in the outbox for this saga, sorted.</summary>
+    public static async Task<List<int>> PublishedCountsAsync(string database, Guid counterId)
+    {
+        await using var db = CreateDbContext(database);
+        var bodies = await db.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.MessageType.Contains(nameof(CounterIncremented))).Select(m => m.Body).ToListAsync();
+        return bodies.Select(body => JsonDocument.Parse(body).RootElement.GetProperty("message"))
+            .Where(m => m.GetProperty("counterId").GetGuid() == counterId)
+            .Select(m => m.GetProperty("count").GetInt32()).Order().ToList();
     }
 
     /// <summary>

@@ -2,13 +2,18 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.DependencyInjection;
+using Transactions.Outbox;
 using Transactions.Outbox.Sagas;
 
 namespace Transactions.IntegrationTests.Sagas;
 
 public sealed record StartCounter(Guid CounterId);
 
-public sealed record IncrementCounter(Guid CounterId);
+/// <param name="FailAfterPublish">Makes the saga throw after it has published <see cref="CounterIncremented"/>.</param>
+public sealed record IncrementCounter(Guid CounterId, bool FailAfterPublish = false);
+
+/// <summary>Published by the saga on every increment, with the count it reached.</summary>
+public sealed record CounterIncremented(Guid CounterId, int Count);
 
 /// <summary>A saga that counts events, so a lost update shows as a count below the number of events sent.</summary>
 public sealed class CounterState : ITrackedSaga
@@ -37,7 +42,7 @@ public sealed class CounterStateMap : SagaEntityMap<CounterState>
 public sealed class CounterDbContext(DbContextOptions<CounterDbContext> options) : DbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfiguration(new CounterStateMap());
+        modelBuilder.ApplyConfiguration(new CounterStateMap()).AddTransactionalOutbox();
 }
 
 /// <summary>Called on a saga's first start, before its state is saved: lets a test make a competitor win the race.</summary>
@@ -75,11 +80,15 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
                 c.Saga.Starts++;
                 CountRetry(c);
             }),
-            When(Incremented).Then(c =>
-            {
-                c.Saga.Count++;
-                CountRetry(c);
-            }));
+            When(Incremented)
+                .Then(c =>
+                {
+                    c.Saga.Count++;
+                    CountRetry(c);
+                })
+                .Publish(c => new CounterIncremented(c.Saga.CorrelationId, c.Saga.Count))
+                .If(c => c.Message.FailAfterPublish, fail => fail.Then(c =>
+                    throw new InvalidOperationException($"Counter {c.Saga.CorrelationId} was told to fail"))));
     }
 
     static void CountRetry(SagaConsumeContext<CounterState> context)
