@@ -79,6 +79,35 @@ public sealed class CounterSagaHost : IAsyncDisposable
         return new CounterSagaHost(provider);
     }
 
+    /// <summary>Starts a counter through this host and waits until its row exists; returns its id.</summary>
+    public async Task<Guid> StartCounterAsync(string connectionString)
+    {
+        var counterId = Guid.NewGuid();
+        await Bus.Publish(new StartCounter(counterId));
+        await Eventually.Until(async () => await ReadAsync(connectionString, counterId) is not null,
+            TimeSpan.FromSeconds(45), "the saga is started");
+        return counterId;
+    }
+
+    /// <summary>
+    /// Starts one counter on two competing hosts (same queue, same database), publishes <paramref name="events"/>
+    /// increments at once through both, and returns the saga once it has counted them all.
+    /// </summary>
+    public static async Task<CounterState> RaceIncrementsAsync(IsolatedServices services, string connectionString,
+        int events, bool outbox = false)
+    {
+        await using var first = await StartAsync(services, connectionString, outbox: outbox);
+        await using var second = await StartAsync(services, connectionString, outbox: outbox);
+        var counterId = await first.StartCounterAsync(connectionString);
+
+        await Task.WhenAll(Enumerable.Range(0, events).Select(i =>
+            (i % 2 == 0 ? first : second).Bus.Publish(new IncrementCounter(counterId))));
+
+        var saga = await Eventually.Until(() => ReadAsync(connectionString, counterId), s => s?.Count == events,
+            TimeSpan.FromSeconds(45), $"the saga counts all {events} events");
+        return saga!;
+    }
+
     /// <summary>Reads the saga's row as it is now, or null.</summary>
     public static async Task<CounterState?> ReadAsync(string connectionString, Guid counterId)
     {

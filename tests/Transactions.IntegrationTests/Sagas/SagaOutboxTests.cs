@@ -12,10 +12,7 @@ public sealed class SagaOutboxTests(IsolatedServices services) : IClassFixture<I
     {
         var database = await CounterSagaHost.CreateDatabaseAsync(services, "outboxatomic");
         await using var host = await CounterSagaHost.StartAsync(services, database, outbox: true);
-        var counterId = Guid.NewGuid();
-        await host.Bus.Publish(new StartCounter(counterId));
-        await Eventually.Until(async () => await CounterSagaHost.ReadAsync(database, counterId) is not null,
-            Deadline, "the saga is started");
+        var counterId = await host.StartCounterAsync(database);
 
         await host.Bus.Publish(new IncrementCounter(counterId));
         await Eventually.Until(async () => (await CounterSagaHost.ReadAsync(database, counterId))?.Count == 1,

@@ -19,11 +19,9 @@ public sealed class SagaStampTests(IsolatedServices services) : IClassFixture<Is
         var database = await CounterSagaHost.CreateDatabaseAsync(services, "stamps");
         await using var host = await CounterSagaHost.StartAsync(services, database,
             configureServices: s => s.AddSingleton<TimeProvider>(time));
-        var counterId = Guid.NewGuid();
 
-        await host.Bus.Publish(new StartCounter(counterId));
-        var started = await Eventually.Until(() => CounterSagaHost.ReadAsync(database, counterId), s => s is not null,
-            TimeSpan.FromSeconds(30), "the saga is started");
+        var counterId = await host.StartCounterAsync(database);
+        var started = await CounterSagaHost.ReadAsync(database, counterId);
         Assert.Equal((1, created, created), (started!.Version, started.CreatedAt, started.UpdatedAt));
 
         var updated = created.AddMinutes(5);
