@@ -12,6 +12,12 @@ public sealed record StartCounter(Guid CounterId);
 /// <param name="FailAfterPublish">Makes the saga throw after it has published <see cref="CounterIncremented"/>.</param>
 public sealed record IncrementCounter(Guid CounterId, bool FailAfterPublish = false);
 
+/// <summary>Starts a counter with MassTransit's insert-on-initial: the row is inserted before the saga runs.</summary>
+public sealed record StartCounterEagerly(Guid CounterId);
+
+/// <summary>Correlated by a query, not an id: adds <paramref name="By"/> to every counter at or above <paramref name="AtLeast"/>.</summary>
+public sealed record BumpCountersAtLeast(int AtLeast, int By);
+
 /// <summary>Published by the saga on every increment, with the count it reached.</summary>
 public sealed record CounterIncremented(Guid CounterId, int Count);
 
@@ -56,12 +62,21 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
     public State Counting { get; private set; } = null!;
     public Event<StartCounter> Started { get; private set; } = null!;
     public Event<IncrementCounter> Incremented { get; private set; } = null!;
+    public Event<StartCounterEagerly> StartedEagerly { get; private set; } = null!;
+    public Event<BumpCountersAtLeast> Bumped { get; private set; } = null!;
 
     public CounterStateMachine()
     {
         InstanceState(x => x.CurrentState);
         Event(() => Started, e => e.CorrelateById(m => m.Message.CounterId));
         Event(() => Incremented, e => e.CorrelateById(m => m.Message.CounterId));
+        Event(() => StartedEagerly, e =>
+        {
+            e.CorrelateById(m => m.Message.CounterId);
+            e.InsertOnInitial = true;
+            e.SetSagaFactory(m => new CounterState { CorrelationId = m.Message.CounterId });
+        });
+        Event(() => Bumped, e => e.CorrelateBy((saga, m) => saga.Count >= m.Message.AtLeast));
 
         Initially(
             When(Started)
@@ -72,6 +87,13 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
                     if (c.TryGetPayload<IServiceProvider>(out var services) && services.GetService<IStartRace>() is { } race)
                         await race.BeforeFirstSave(c.Saga.CorrelationId);
                 })
+                .TransitionTo(Counting),
+            When(StartedEagerly)
+                .Then(c =>
+                {
+                    c.Saga.Starts++;
+                    CountRetry(c);
+                })
                 .TransitionTo(Counting));
 
         During(Counting,
@@ -80,6 +102,12 @@ public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
                 c.Saga.Starts++;
                 CountRetry(c);
             }),
+            When(StartedEagerly).Then(c =>
+            {
+                c.Saga.Starts++;
+                CountRetry(c);
+            }),
+            When(Bumped).Then(c => c.Saga.Count += c.Message.By),
             When(Incremented)
                 .Then(c =>
                 {

@@ -62,6 +62,18 @@ public sealed class PostgresSagaRepositoryRegistrationTests
         Assert.Contains(services, d => d.ServiceType == typeof(TimeProvider));
     }
 
+    public interface ISecondBus : IBus;
+
+    [Fact]
+    public void A_saga_on_a_bus_of_its_own_gets_the_repository_too()
+    {
+        var services = new ServiceCollection();
+        services.AddMassTransit<ISecondBus>(x =>
+            x.AddSagaStateMachine<TrackedMachine, TrackedState>().PostgresRepository<SagasDbContext>());
+
+        Assert.Contains(services, d => d.ServiceType == typeof(ISagaQueries<TrackedState>));
+    }
+
     [Fact]
     public void An_application_clock_registered_first_is_kept()
     {
