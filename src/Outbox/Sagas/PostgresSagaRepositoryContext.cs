@@ -47,6 +47,8 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
             // Another consumer inserted it first (EF rolled back to its savepoint, the transaction is still usable):
             // returning null makes MassTransit load the existing saga and apply this message to it.
             Forget(instance);
+            LogContext.Debug?.Log("Saga {SagaType} {CorrelationId} was inserted by another consumer first; loading it",
+                TypeCache<TSaga>.ShortName, instance.CorrelationId);
             return null!;
         }
         return await factory.CreateSagaConsumeContext(db, consumeContext, instance, SagaConsumeContextMode.Insert);
