@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Transactions.IntegrationTests.Infrastructure;
@@ -47,7 +48,9 @@ public sealed class CounterSagaHost : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        collection.AddDbContext<CounterDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
+        // Interceptors registered by a test (configureServices) see every command the host's contexts run.
+        collection.AddDbContext<CounterDbContext>((provider, o) => o.UseNpgsql(connectionString)
+            .UseSnakeCaseNamingConvention().AddInterceptors(provider.GetServices<IInterceptor>()));
         configureServices?.Invoke(collection);
         collection.AddMassTransit(x =>
         {
