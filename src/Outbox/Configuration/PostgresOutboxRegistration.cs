@@ -28,6 +28,8 @@ public static class PostgresOutboxRegistration
         where TDbContext : DbContext
     {
         configurator.TryAddSingleton(TimeProvider.System);
+        configurator.AddMetrics();
+        configurator.TryAddSingleton<OutboxMetrics>();
         configurator.AddOptions<PostgresOutboxOptions>()
             .BindConfiguration(PostgresOutboxOptions.Section)
             .Configure(o => configure?.Invoke(o))
