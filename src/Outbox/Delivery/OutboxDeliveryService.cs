@@ -15,12 +15,13 @@ namespace Transactions.Outbox.Delivery;
 /// the broker (or the database) is unavailable, resuming by itself when it returns.
 /// </summary>
 sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusControl bus,
-    IOptions<PostgresOutboxOptions> options, OutboxMetrics metrics, TimeProvider time, ILogger<OutboxDeliveryService<TDbContext>> logger)
+    IOptions<PostgresOutboxOptions> options, OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, TimeProvider time,
+    ILogger<OutboxDeliveryService<TDbContext>> logger)
     : BackgroundService
     where TDbContext : DbContext
 {
     readonly PostgresOutboxOptions _options = options.Value;
-    readonly DeliverySignal _signal = new();
+    readonly DeliverySignal _signal = wakeup.Signal;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
