@@ -13,6 +13,7 @@ builder.AddCoordinatorDatabase();
 builder.Services.AddSagaDeadlines();
 builder.AddTransactionsBus(bus =>
 {
+    bus.AddCoordinatorOutbox();
     bus.AddBankTransfers();
 });
 

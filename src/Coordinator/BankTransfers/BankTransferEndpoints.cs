@@ -1,5 +1,6 @@
 using MassTransit;
 using Transactions.Contracts.BankTransfers;
+using Transactions.Coordinator.Persistence;
 using Transactions.ServiceDefaults.Http;
 
 namespace Transactions.Coordinator.BankTransfers;
@@ -12,7 +13,7 @@ public sealed record SagaAccepted(Guid SagaId);
 public static class BankTransferEndpoints
 {
     /// <summary>
-    /// <c>POST /api/bank-transfers</c>: validates, publishes <see cref="StartBankTransfer"/> and answers 202 with the
+    /// <c>POST /api/bank-transfers</c>: validates, publishes <see cref="StartBankTransfer"/> through the bus outbox and answers 202 with the
     /// saga to poll. The transfer id is the saga id, so the same transfer id again names the same saga, and the
     /// state machine ignores the repeated start.
     /// </summary>
@@ -22,7 +23,8 @@ public static class BankTransferEndpoints
         return app;
     }
 
-    static async Task<IResult> StartAsync(HttpRequest request, IPublishEndpoint publish, CancellationToken ct)
+    static async Task<IResult> StartAsync(HttpRequest request, IPublishEndpoint publish, CoordinatorDbContext db,
+        CancellationToken ct)
     {
         var (body, problem) = await JsonRequest.ReadAsync<StartBankTransferRequest>(request);
         if (problem is not null)
@@ -35,6 +37,8 @@ public static class BankTransferEndpoints
         var transferId = body.TransferId ?? NewId.NextGuid();
         await publish.Publish(new StartBankTransfer(transferId, body.FromAccount!, body.ToAccount!, body.Amount!.Value,
             body.Currency!), ct);
+        // The publish above only wrote an outbox row: it reaches the broker once this commits.
+        await db.SaveChangesAsync(ct);
         return Results.Accepted($"/api/sagas/{transferId}", new SagaAccepted(transferId));
     }
 }

@@ -1,6 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Sagas;
+using Transactions.Outbox.Sagas;
 using Transactions.ServiceDefaults.Configuration;
 
 namespace Transactions.Coordinator.BankTransfers;
@@ -19,7 +21,8 @@ public static class BankTransferRegistration
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddSagaWorkflow<BankTransferState>(Workflow, nameof(BankTransferStateMachine.Completed),
             nameof(BankTransferStateMachine.Cancelled));
-        bus.AddSagaStateMachine<BankTransferStateMachine, BankTransferState>().InMemoryRepository();
+        bus.AddSagaStateMachine<BankTransferStateMachine, BankTransferState>()
+            .PostgresRepository<CoordinatorDbContext>();
         return bus;
     }
 }

@@ -30,11 +30,9 @@ public sealed class BankTransferState : WorkflowSaga
 
 sealed class BankTransferStateMapping : WorkflowSagaMapping<BankTransferState>
 {
-    protected override string Table => "bank_transfers";
-
-    public override void Configure(EntityTypeBuilder<BankTransferState> e)
+    protected override void ConfigureWorkflow(EntityTypeBuilder<BankTransferState> e)
     {
-        base.Configure(e);
+        e.ToTable("bank_transfers");
         e.Property(s => s.FromAccount).HasMaxLength(64);
         e.Property(s => s.ToAccount).HasMaxLength(64);
         e.Property(s => s.Amount).HasPrecision(18, 2);

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Transactions.Outbox;
 using Transactions.Participants.Sample.Hosting;
 using Transactions.Participants.Sample.Bank.Accounts;
 using Transactions.Participants.Sample.Bank.Branches;
@@ -16,6 +17,9 @@ public sealed class BankParticipant : IParticipantModule
 {
     public const string ConnectionName = "Bank";
 
+    public const string DebitEndpoint = "bank-debit";
+    public const string CreditEndpoint = "bank-credit";
+
     public string Name => "bank";
 
     public void AddServices(IHostApplicationBuilder builder)
@@ -27,8 +31,15 @@ public sealed class BankParticipant : IParticipantModule
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<DebitConsumer>();
-        bus.AddConsumer<CreditConsumer>();
+        bus.AddConsumer<DebitConsumer>().Endpoint(e => e.Name = DebitEndpoint);
+        bus.AddConsumer<CreditConsumer>().Endpoint(e => e.Name = CreditEndpoint);
+        // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction.
+        bus.AddPostgresOutbox<BankDbContext>();
+        bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+        {
+            if (name is DebitEndpoint or CreditEndpoint)
+                endpoint.UsePostgresOutbox<BankDbContext>(context);
+        });
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAccountEndpoints();

@@ -3,7 +3,7 @@ using Transactions.Contracts.BankTransfers;
 
 namespace Transactions.Participants.Sample.Bank.Branches;
 
-/// <summary>The credit branch of transfers (endpoint <c>credit</c>). Replies are published after the local commit.</summary>
+/// <summary>The credit branch of transfers (endpoint <c>bank-credit</c>). Replies go through the outbox.</summary>
 public sealed class CreditConsumer(BankBranches branches) :
     IConsumer<TryCredit>, IConsumer<ConfirmCredit>, IConsumer<CancelCredit>
 {

@@ -3,7 +3,7 @@ using Transactions.Contracts.BankTransfers;
 
 namespace Transactions.Participants.Sample.Bank.Branches;
 
-/// <summary>The debit branch of transfers (endpoint <c>debit</c>). Replies are published after the local commit.</summary>
+/// <summary>The debit branch of transfers (endpoint <c>bank-debit</c>). Replies go through the outbox.</summary>
 public sealed class DebitConsumer(BankBranches branches) :
     IConsumer<TryDebit>, IConsumer<ConfirmDebit>, IConsumer<CancelDebit>
 {

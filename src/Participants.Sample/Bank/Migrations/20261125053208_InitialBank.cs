@@ -51,6 +51,48 @@ namespace Transactions.Participants.Sample.Bank.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "inbox_state",
+                columns: table => new
+                {
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    consumer = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    received_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbox_state", x => new { x.message_id, x.consumer });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_message",
+                columns: table => new
+                {
+                    sequence_number = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    partition_key = table.Column<Guid>(type: "uuid", nullable: false),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    conversation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    correlation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    initiator_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    request_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    source_address = table.Column<string>(type: "text", nullable: true),
+                    destination_address = table.Column<string>(type: "text", nullable: false),
+                    response_address = table.Column<string>(type: "text", nullable: true),
+                    fault_address = table.Column<string>(type: "text", nullable: true),
+                    sent_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expiration_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    content_type = table.Column<string>(type: "text", nullable: false),
+                    message_type = table.Column<string>(type: "text", nullable: false),
+                    body = table.Column<string>(type: "text", nullable: false),
+                    headers = table.Column<string>(type: "text", nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_message", x => x.sequence_number);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tcc_barrier",
                 columns: table => new
                 {
@@ -115,6 +157,11 @@ namespace Transactions.Participants.Sample.Bank.Migrations
                 column: "transfer_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_inbox_state_received_at",
+                table: "inbox_state",
+                column: "received_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_ledger_entries_account_id_id",
                 table: "ledger_entries",
                 columns: new[] { "account_id", "id" });
@@ -132,7 +179,13 @@ namespace Transactions.Participants.Sample.Bank.Migrations
                 name: "holds");
 
             migrationBuilder.DropTable(
+                name: "inbox_state");
+
+            migrationBuilder.DropTable(
                 name: "ledger_entries");
+
+            migrationBuilder.DropTable(
+                name: "outbox_message");
 
             migrationBuilder.DropTable(
                 name: "tcc_barrier");
