@@ -26,6 +26,7 @@ public sealed class BankParticipant : IParticipantModule
     {
         builder.AddPostgresDbContext<BankDbContext>(ConnectionName);
         builder.Services.AddScoped<BankBranches>();
+        builder.Services.AddHostedService<BarrierCleanup>();
         builder.Services.TryAddSingleton(TimeProvider.System);
     }
 
