@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text;
 using MassTransit;
+using RabbitMQ.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Transactions.Contracts.BankTransfers;
 using Transactions.IntegrationTests.Infrastructure;
@@ -68,6 +70,43 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
             "the saga queue is drained");
         await AssertBalance(system, "erin", 60m);
         await AssertBalance(system, "frank", 40m);
+    }
+
+    [Fact]
+    public async Task A_raw_json_envelope_published_to_the_exchange_starts_a_transfer_as_the_readme_says()
+    {
+        await using var system = await BankTransferSystem.StartAsync(services);
+        await system.OpenAccountAsync("ivan", 20m);
+        await system.OpenAccountAsync("judy", 0m);
+        var transferId = Guid.CreateVersion7();
+        var envelope = $$"""
+            {
+              "messageId": "{{Guid.CreateVersion7()}}",
+              "messageType": ["urn:message:Transactions.Contracts.BankTransfers:StartBankTransfer"],
+              "message": { "transferId": "{{transferId}}", "fromAccount": "ivan", "toAccount": "judy",
+                           "amount": 12.34, "currency": "EUR" }
+            }
+            """;
+
+        var factory = new ConnectionFactory
+        {
+            HostName = services.Servers.Amqp.Host, Port = services.Servers.Amqp.Port, VirtualHost = services.VirtualHost,
+            UserName = services.Servers.RabbitUser, Password = services.Servers.RabbitPassword,
+        };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            var properties = new BasicProperties
+            {
+                ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent,
+            };
+            await channel.BasicPublishAsync("Transactions.Contracts.BankTransfers:StartBankTransfer", "", false,
+                properties, Encoding.UTF8.GetBytes(envelope));
+        }
+
+        Assert.Equal("Completed", (await system.TerminalSagaAsync(transferId)).GetProperty("state").GetString());
+        await AssertBalance(system, "ivan", 7.66m);
+        await AssertBalance(system, "judy", 12.34m);
     }
 
     static async Task AssertBalance(BankTransferSystem system, string account, decimal available)
