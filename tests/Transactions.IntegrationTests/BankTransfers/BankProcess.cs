@@ -12,10 +12,12 @@ namespace Transactions.IntegrationTests.BankTransfers;
 public sealed class BankProcess : IAsyncDisposable
 {
     readonly Process _process;
+    readonly StreamWriter _log;
 
-    BankProcess(Process process, HttpClient client)
+    BankProcess(Process process, StreamWriter log, HttpClient client)
     {
         _process = process;
+        _log = log;
         Client = client;
     }
 
@@ -42,15 +44,13 @@ public sealed class BankProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         // Drained so the child never blocks on a full pipe; kept in a file to diagnose a failing test.
         var log = new StreamWriter(Path.Combine(Path.GetTempPath(), $"bank-process-{port}.log")) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        process.Exited += (_, _) => { lock (log) log.Dispose(); };
-        process.EnableRaisingEvents = true;
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        var bank = new BankProcess(process, client);
+        var bank = new BankProcess(process, log, client);
         await Eventually.Until(async () =>
         {
             if (process.HasExited)
@@ -75,6 +75,14 @@ public sealed class BankProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+            return;
+        lock (log)
+            log.WriteLine(line);
+    }
+
     static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -87,6 +95,10 @@ public sealed class BankProcess : IAsyncDisposable
         Client.Dispose();
         if (!_process.HasExited)
             await KillAsync();
+        // WaitForExit also waits until the output handlers have seen the end of both streams.
+        await _process.WaitForExitAsync();
         _process.Dispose();
+        lock (_log)
+            _log.Dispose();
     }
 }

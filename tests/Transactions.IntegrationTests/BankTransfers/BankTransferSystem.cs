@@ -114,6 +114,14 @@ public sealed class BankTransferSystem : IAsyncDisposable
     public async Task<JsonElement> AccountAsync(string id) =>
         await Bank.GetFromJsonAsync<JsonElement>($"/api/accounts/{id}");
 
+    /// <summary>Asserts the account holds <paramref name="available"/> and nothing frozen or pending.</summary>
+    public async Task AssertSettledAsync(string account, decimal available)
+    {
+        var a = await AccountAsync(account);
+        Assert.Equal((available, 0m, 0m), (a.GetProperty("available").GetDecimal(), a.GetProperty("frozen").GetDecimal(),
+            a.GetProperty("pendingCredit").GetDecimal()));
+    }
+
     /// <summary>Starts a transfer over REST and returns the saga id from the 202 answer.</summary>
     public async Task<Guid> StartTransferAsync(string from, string to, decimal amount, Guid? transferId = null)
     {

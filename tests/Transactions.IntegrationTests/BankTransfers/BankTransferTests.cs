@@ -28,8 +28,8 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
             saga.GetProperty("history").EnumerateArray()
                 .Select(h => $"{h.GetProperty("from").GetString()}->{h.GetProperty("to").GetString()}"));
         Assert.Equal(4, saga.GetProperty("steps").GetArrayLength());
-        await AssertBalance(system, "alice", 69.75m);
-        await AssertBalance(system, "bob", 35.25m);
+        await system.AssertSettledAsync("alice", 69.75m);
+        await system.AssertSettledAsync("bob", 35.25m);
 
         var ledger = await system.Bank.GetFromJsonAsync<JsonElement>("/api/accounts/alice/ledger");
         Assert.Equal(["Opened", "DebitFrozen", "Debited"], ledger.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
@@ -46,8 +46,8 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
 
         Assert.Equal("Cancelled", saga.GetProperty("state").GetString());
         Assert.Contains("Insufficient funds", saga.GetProperty("outcome").GetString());
-        await AssertBalance(system, "carol", 10m);
-        await AssertBalance(system, "dave", 0m);
+        await system.AssertSettledAsync("carol", 10m);
+        await system.AssertSettledAsync("dave", 0m);
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
         // The duplicates were consumed too (the saga queue is empty), and ignored.
         await Eventually.Until(async () => await QueueDepthAsync("bank-transfer-state") == 0, TimeSpan.FromSeconds(30),
             "the saga queue is drained");
-        await AssertBalance(system, "erin", 60m);
-        await AssertBalance(system, "frank", 40m);
+        await system.AssertSettledAsync("erin", 60m);
+        await system.AssertSettledAsync("frank", 40m);
     }
 
     [Fact]
@@ -105,15 +105,8 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
         }
 
         Assert.Equal("Completed", (await system.TerminalSagaAsync(transferId)).GetProperty("state").GetString());
-        await AssertBalance(system, "ivan", 7.66m);
-        await AssertBalance(system, "judy", 12.34m);
-    }
-
-    static async Task AssertBalance(BankTransferSystem system, string account, decimal available)
-    {
-        var a = await system.AccountAsync(account);
-        Assert.Equal((available, 0m, 0m), (a.GetProperty("available").GetDecimal(), a.GetProperty("frozen").GetDecimal(),
-            a.GetProperty("pendingCredit").GetDecimal()));
+        await system.AssertSettledAsync("ivan", 7.66m);
+        await system.AssertSettledAsync("judy", 12.34m);
     }
 
     async Task<long> QueueDepthAsync(string queue)
