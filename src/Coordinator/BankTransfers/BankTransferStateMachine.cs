@@ -16,6 +16,7 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
 {
     readonly TimeProvider _time;
     readonly BankTransferOptions _options;
+    readonly ILogger<BankTransferStateMachine> _logger;
 
     public State Trying { get; private set; } = null!;
     public State Confirming { get; private set; } = null!;
@@ -39,6 +40,7 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
     {
         _time = time;
         _options = options.Value;
+        _logger = logger;
 
         InstanceState(s => s.CurrentState);
         Event(() => Started, e => e.CorrelateById(c => c.Message.TransferId));
@@ -116,12 +118,14 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
                 c.Saga.DeadlineAt = null;
                 c.Saga.Outcome = $"Transferred {c.Saga.Amount} {c.Saga.Currency} from {c.Saga.FromAccount} to {c.Saga.ToAccount}.";
             })
+            .Then(c => _logger.LogInformation("Transfer {TransferId} completed: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome))
             .Then(c => Record(c, Completed)).TransitionTo(Completed)
             .Publish(c => new BankTransferCompleted(c.Saga.CorrelationId));
 
     EventActivityBinder<BankTransferState, T> Cancel<T>(EventActivityBinder<BankTransferState, T> x)
         where T : class =>
         x.Then(c => c.Saga.DeadlineAt = null)
+            .Then(c => _logger.LogInformation("Transfer {TransferId} cancelled: {Reason}", c.Saga.CorrelationId, c.Saga.Outcome))
             .Then(c => Record(c, Cancelled)).TransitionTo(Cancelled)
             .Publish(c => new BankTransferCancelled(c.Saga.CorrelationId, c.Saga.Outcome ?? "Cancelled."));
 

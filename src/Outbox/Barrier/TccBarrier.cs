@@ -34,9 +34,9 @@ public static class TccBarrier
     public static async Task<TccOutcome> RunAsync(DbContext db, Guid transactionId, Guid branchId, TccPhase phase,
         Func<CancellationToken, Task> work, CancellationToken cancellationToken = default)
     {
+        var issuedAt = IssuedAt(branchId);
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException(
             "TccBarrier.RunAsync must run inside the caller's transaction: call Database.BeginTransactionAsync first.");
-        var issuedAt = IssuedAt(branchId);
         var sql = new BarrierSql(db.Database.GetDbConnection(), transaction, transactionId, branchId, issuedAt);
 
         var outcome = await DecideAsync(sql, phase, cancellationToken);
