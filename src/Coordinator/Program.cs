@@ -1,4 +1,7 @@
+using Transactions.Coordinator.BankTransfers;
+using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Sagas;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
@@ -7,11 +10,17 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddCoordinatorDatabase();
-builder.AddTransactionsBus(bus => { });
+builder.Services.AddSagaDeadlines();
+builder.AddTransactionsBus(bus =>
+{
+    bus.AddCoordinatorOutbox();
+    bus.AddBankTransfers();
+});
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapSagaEndpoints();
+app.MapBankTransferEndpoints();
 
 return await app.RunServiceAsync(args);
-
