@@ -72,7 +72,8 @@ public static class TransfersBench
         var finished = await TerminalSagasAsync(coordinatorDb.ConnectionString, transfers, TimeSpan.FromSeconds(60 + transfers / 20.0));
         if (finished.Count < transfers)
         {
-            Console.WriteLine($"FAILED: only {finished.Count} of {transfers} transfers terminal before the deadline");
+            Console.WriteLine($"FAILED: only {finished.Count} of {transfers} transfers terminal before the deadline; " +
+                              $"sagas by state: {await StatesAsync(coordinatorDb.ConnectionString)}");
             return 1;
         }
         var seconds = (finished.Values.Max(f => f.At) - firstPost).TotalSeconds;
@@ -90,6 +91,19 @@ public static class TransfersBench
              ratio end-to-end/baseline: {rate / baseline:0.000} (goal >= 0.25)
              """));
         return 0;
+    }
+
+    static async Task<string> StatesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT current_state || ' ' || count(*) FROM bank_transfers GROUP BY current_state", connection);
+        var states = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            states.Add(reader.GetString(0));
+        return string.Join(", ", states);
     }
 
     /// <summary>Polls the saga table until <paramref name="expected"/> sagas are terminal; their state and last change.</summary>
