@@ -10,5 +10,5 @@ return args.FirstOrDefault() switch
     "outbox" => await OutboxBench.RunAsync(options),
     "transfers" => await TransfersBench.RunAsync(options),
     _ => BenchOptions.Usage("modes: outbox [--messages N] [--rate R] [--writers W] [--per-commit M] | " +
-                            "transfers [--transfers N] [--concurrency C] [--accounts A]"),
+                            "transfers [--transfers N] [--concurrency C] [--accounts A] [--prefetch P] [--outbox-poll-ms T]"),
 };

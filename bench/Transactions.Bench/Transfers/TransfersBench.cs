@@ -42,6 +42,8 @@ public static class TransfersBench
         settings["Participants:Enabled:0"] = "bank";
         // Each consumer in flight holds a pooled connection for its transaction: stay well under the pool size.
         settings["RabbitMq:PrefetchCount"] = options.Int("prefetch", 16).ToString(CultureInfo.InvariantCulture);
+        if (options.Has("outbox-poll-ms"))
+            settings["Outbox:PollingInterval"] = TimeSpan.FromMilliseconds(options.Int("outbox-poll-ms", 5_000)).ToString();
         await using var bankHost = new InProcessService<ParticipantsAssembly>(settings);
         await using var coordinatorHost = new InProcessService<CoordinatorAssembly>(settings);
         using var bank = await bankHost.ReadyClientAsync();
