@@ -19,6 +19,10 @@ public sealed class SagaDeadlineJob(IServiceScopeFactory scopes, IEnumerable<Sag
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        // A send waits for the broker's confirm; one that never comes must not hold the job (and so every deadline).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.RoundTimeout);
+        cancellationToken = timeout.Token;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CoordinatorDbContext>();
         var due = new List<(Guid, DateTimeOffset)>();
@@ -32,9 +36,10 @@ public sealed class SagaDeadlineJob(IServiceScopeFactory scopes, IEnumerable<Sag
             foreach (var (sagaId, deadlineAt) in passed)
             {
                 due.Add((sagaId, deadlineAt));
-                if (!notifications.ShouldSend(sagaId, deadlineAt, now, options.Value.ResendAfter))
+                if (!notifications.IsDue(sagaId, deadlineAt, now, options.Value.ResendAfter))
                     continue;
                 await endpoint.Send(new DeadlineExpired(sagaId, deadlineAt), cancellationToken);
+                notifications.Sent(sagaId, deadlineAt, now);
                 logger.LogDebug("Deadline {DeadlineAt} of {Workflow} saga {SagaId} passed", deadlineAt, workflow.Name,
                     sagaId);
             }
@@ -51,13 +56,12 @@ public sealed class DeadlineNotifications
 {
     readonly Dictionary<Guid, (DateTimeOffset DeadlineAt, DateTimeOffset SentAt)> _sent = [];
 
-    public bool ShouldSend(Guid sagaId, DateTimeOffset deadlineAt, DateTimeOffset now, TimeSpan resendAfter)
-    {
-        if (_sent.TryGetValue(sagaId, out var last) && last.DeadlineAt == deadlineAt && now - last.SentAt < resendAfter)
-            return false;
-        _sent[sagaId] = (deadlineAt, now);
-        return true;
-    }
+    /// <summary>False while this deadline of the saga was sent less than <paramref name="resendAfter"/> ago.</summary>
+    public bool IsDue(Guid sagaId, DateTimeOffset deadlineAt, DateTimeOffset now, TimeSpan resendAfter) =>
+        !(_sent.TryGetValue(sagaId, out var last) && last.DeadlineAt == deadlineAt && now - last.SentAt < resendAfter);
+
+    /// <summary>Recorded only once the broker confirmed the send, so a failed send is retried at the next poll.</summary>
+    public void Sent(Guid sagaId, DateTimeOffset deadlineAt, DateTimeOffset now) => _sent[sagaId] = (deadlineAt, now);
 
     /// <summary>Drops every saga no longer due, keeping the map as small as the set of passed deadlines.</summary>
     public void Forget(IEnumerable<(Guid SagaId, DateTimeOffset DeadlineAt)> stillDue)

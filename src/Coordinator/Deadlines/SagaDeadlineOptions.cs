@@ -15,6 +15,10 @@ public sealed class SagaDeadlineOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>Longest one poll may take, its sends included; an unconfirmed send fails the poll and the next retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RoundTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A saga still showing the same passed deadline this long after it was told is told again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(10);
