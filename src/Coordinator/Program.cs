@@ -1,4 +1,5 @@
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.TravelBookings;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
@@ -7,11 +8,15 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddCoordinatorDatabase();
-builder.AddTransactionsBus(bus => { });
+builder.AddTransactionsBus(bus =>
+{
+    bus.AddTravelBookings();
+});
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapTravelBookingEndpoints();
 
 return await app.RunServiceAsync(args);
 
