@@ -21,9 +21,9 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 export ASPNETCORE_ENVIRONMENT=Development
-dotnet src/Coordinator/bin/Release/net10.0/Transactions.Coordinator.dll --contentRoot src/Coordinator &
+dotnet src/Coordinator/bin/Release/net10.0/Transactions.Coordinator.dll --contentRoot "$ROOT/src/Coordinator" &
 pids+=($!)
-dotnet src/Participants.Sample/bin/Release/net10.0/Transactions.Participants.Sample.dll --contentRoot src/Participants.Sample &
+dotnet src/Participants.Sample/bin/Release/net10.0/Transactions.Participants.Sample.dll --contentRoot "$ROOT/src/Participants.Sample" &
 pids+=($!)
 
 for url in http://127.0.0.1:5080 http://127.0.0.1:5081; do
