@@ -10,6 +10,7 @@ builder.AddServiceDefaults();
 builder.AddCoordinatorDatabase();
 builder.AddTransactionsBus(bus =>
 {
+    bus.AddCoordinatorOutbox();
     bus.AddTravelBookings();
 });
 

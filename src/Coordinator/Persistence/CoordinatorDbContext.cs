@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Transactions.Outbox;
 
 namespace Transactions.Coordinator.Persistence;
 
@@ -9,5 +10,6 @@ public sealed class CoordinatorDbContext(DbContextOptions<CoordinatorDbContext> 
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CoordinatorDbContext).Assembly,
             t => t.Namespace?.StartsWith("Transactions.Coordinator", StringComparison.Ordinal) == true);
+        modelBuilder.AddTransactionalOutbox();
     }
 }

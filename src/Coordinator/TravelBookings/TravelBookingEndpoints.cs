@@ -1,4 +1,6 @@
 using MassTransit;
+using Transactions.Coordinator.Persistence;
+using Transactions.Outbox.Sagas;
 using Transactions.ServiceDefaults.Api;
 
 namespace Transactions.Coordinator.TravelBookings;
@@ -11,6 +13,7 @@ public static class TravelBookingEndpoints
     /// <c>POST /api/travel-bookings</c> starts a booking: 202 Accepted with <c>Location: /api/sagas/{id}</c> and
     /// <c>{ sagaId }</c>, where the saga id is the booking id, so posting the same booking again names the same saga
     /// (the saga ignores the second start). Invalid input: 400 problem details naming the field; too large: 413.
+    /// The start command goes through the bus outbox, so an accepted booking is never lost to a broker outage.
     /// </summary>
     public static IEndpointRouteBuilder MapTravelBookingEndpoints(this IEndpointRouteBuilder app)
     {
@@ -18,8 +21,9 @@ public static class TravelBookingEndpoints
         return app;
     }
 
-    static async Task<IResult> StartAsync(HttpRequest request, ISendEndpointProvider send, TimeProvider clock,
-        ILogger<TravelBookingRequest> logger, CancellationToken cancellationToken)
+    static async Task<IResult> StartAsync(HttpRequest request, ISendEndpointProvider send, CoordinatorDbContext db,
+        ISagaQueries<TravelBookingState> sagas, TimeProvider clock, ILogger<TravelBookingRequest> logger,
+        CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<TravelBookingRequest>(request, MaxBodyBytes);
         if (problem is not null)
@@ -29,9 +33,13 @@ public static class TravelBookingEndpoints
             return invalid;
 
         var command = body.ToCommand();
-        var endpoint = await send.GetSendEndpoint(new Uri($"queue:{TravelBookingRegistration.Queue}"));
-        await endpoint.Send(command, cancellationToken);
-        logger.LogInformation("Travel booking {BookingId} requested", command.BookingId);
+        if (await sagas.FindAsync(command.BookingId, cancellationToken) is null)
+        {
+            var endpoint = await send.GetSendEndpoint(new Uri($"queue:{TravelBookingRegistration.Queue}"));
+            await endpoint.Send(command, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Travel booking {BookingId} requested", command.BookingId);
+        }
         return Results.Accepted($"/api/sagas/{command.BookingId}", new { sagaId = command.BookingId });
     }
 }

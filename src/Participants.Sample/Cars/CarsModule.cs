@@ -19,7 +19,7 @@ public sealed class CarsModule : IParticipantModule
         builder.AddReservationParticipant<CarsDbContext>(ConnectionName);
 
     public void AddConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddConsumer<CarReservationsConsumer>().Endpoint(e => e.Name = TravelBookingQueues.Cars);
+        bus.AddReservationConsumer<CarReservationsConsumer, CarsDbContext>(TravelBookingQueues.Cars);
 
     public void MapEndpoints(IEndpointRouteBuilder app) =>
         app.MapReservationEndpoints<CarsDbContext, CarInventoryRequest>("/api/cars")

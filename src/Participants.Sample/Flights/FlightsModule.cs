@@ -19,7 +19,7 @@ public sealed class FlightsModule : IParticipantModule
         builder.AddReservationParticipant<FlightsDbContext>(ConnectionName);
 
     public void AddConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddConsumer<FlightReservationsConsumer>().Endpoint(e => e.Name = TravelBookingQueues.Flights);
+        bus.AddReservationConsumer<FlightReservationsConsumer, FlightsDbContext>(TravelBookingQueues.Flights);
 
     public void MapEndpoints(IEndpointRouteBuilder app) =>
         app.MapReservationEndpoints<FlightsDbContext, FlightInventoryRequest>("/api/flights")

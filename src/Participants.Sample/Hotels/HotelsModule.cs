@@ -19,7 +19,7 @@ public sealed class HotelsModule : IParticipantModule
         builder.AddReservationParticipant<HotelsDbContext>(ConnectionName);
 
     public void AddConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddConsumer<HotelReservationsConsumer>().Endpoint(e => e.Name = TravelBookingQueues.Hotels);
+        bus.AddReservationConsumer<HotelReservationsConsumer, HotelsDbContext>(TravelBookingQueues.Hotels);
 
     public void MapEndpoints(IEndpointRouteBuilder app) =>
         app.MapReservationEndpoints<HotelsDbContext, HotelInventoryRequest>("/api/hotels")

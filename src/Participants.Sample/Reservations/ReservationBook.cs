@@ -26,16 +26,17 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
             Days = request.Days, Quantity = request.Quantity, Status = ReservationStatus.Reserved,
             CreatedAt = now, UpdatedAt = now,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var refusal = InjectedRefusal(request) ?? await TakeAsync(transaction, reservation, cancellationToken);
-        if (refusal is not null)
+        await InTransactionAsync(async transaction =>
         {
-            reservation.Status = ReservationStatus.Refused;
-            reservation.Reason = refusal;
-        }
-        db.Reservations.Add(reservation);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            var refusal = InjectedRefusal(request) ?? await TakeAsync(transaction, reservation, cancellationToken);
+            if (refusal is not null)
+            {
+                reservation.Status = ReservationStatus.Refused;
+                reservation.Reason = refusal;
+            }
+            db.Reservations.Add(reservation);
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         logger.LogInformation("Booking {BookingId}: {Quantity} x {Resource} from {FirstDay} for {Days} day(s) {Status} {Reason}",
             reservation.BookingId, reservation.Quantity, reservation.Resource, reservation.FirstDay, reservation.Days,
             reservation.Status, reservation.Reason);
@@ -52,36 +53,53 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
             throw new InjectedFaultException($"Cancellations fail: FaultInjection:FailCancellations is on ({typeof(TContext).Name}).");
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var cancelled = await db.Reservations
-            .Where(r => r.BookingId == bookingId && r.Status == ReservationStatus.Reserved)
-            .ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, ReservationStatus.Cancelled).SetProperty(x => x.UpdatedAt, now),
-                cancellationToken);
-        if (cancelled == 1)
+        await InTransactionAsync(async _ =>
         {
-            var reservation = (await FindAsync(bookingId, cancellationToken))!;
-            var days = reservation.DayList();
-            await db.Inventory.Where(s => s.Resource == reservation.Resource && days.Contains(s.Day))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - reservation.Quantity),
+            var cancelled = await db.Reservations
+                .Where(r => r.BookingId == bookingId && r.Status == ReservationStatus.Reserved)
+                .ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, ReservationStatus.Cancelled).SetProperty(x => x.UpdatedAt, now),
                     cancellationToken);
-            logger.LogInformation("Booking {BookingId}: released {Quantity} x {Resource}", bookingId,
-                reservation.Quantity, reservation.Resource);
-        }
-        else if (await FindAsync(bookingId, cancellationToken) is null)
-        {
-            db.Reservations.Add(new Reservation
+            if (cancelled == 1)
             {
-                BookingId = bookingId, Status = ReservationStatus.Cancelled, CreatedAt = now, UpdatedAt = now,
-                Reason = "Cancelled before it was reserved.",
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Booking {BookingId}: cancelled before it was reserved", bookingId);
-        }
-        await transaction.CommitAsync(cancellationToken);
+                var reservation = (await FindAsync(bookingId, cancellationToken))!;
+                var days = reservation.DayList();
+                await db.Inventory.Where(s => s.Resource == reservation.Resource && days.Contains(s.Day))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - reservation.Quantity),
+                        cancellationToken);
+                logger.LogInformation("Booking {BookingId}: released {Quantity} x {Resource}", bookingId,
+                    reservation.Quantity, reservation.Resource);
+            }
+            else if (await FindAsync(bookingId, cancellationToken) is null)
+            {
+                db.Reservations.Add(new Reservation
+                {
+                    BookingId = bookingId, Status = ReservationStatus.Cancelled, CreatedAt = now, UpdatedAt = now,
+                    Reason = "Cancelled before it was reserved.",
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                logger.LogInformation("Booking {BookingId}: cancelled before it was reserved", bookingId);
+            }
+        }, cancellationToken);
     }
 
     public Task<Reservation?> FindAsync(Guid bookingId, CancellationToken cancellationToken) =>
         db.Reservations.AsNoTracking().SingleOrDefaultAsync(r => r.BookingId == bookingId, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the transaction the outbox opened for this message, so the reservation, the
+    /// inbox record and the reply commit together; in a transaction of its own when called outside a consumer.
+    /// </summary>
+    async Task InTransactionAsync(Func<IDbContextTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is { } ambient)
+        {
+            await work(ambient);
+            return;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await work(transaction);
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     /// <summary>Takes the inventory for every day, or none of it and says why.</summary>
     async Task<string?> TakeAsync(IDbContextTransaction transaction, Reservation reservation,

@@ -1,4 +1,6 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Transactions.Outbox;
 using Transactions.ServiceDefaults.Configuration;
 using Transactions.ServiceDefaults.Persistence;
 
@@ -19,5 +21,24 @@ public static class ReservationParticipantRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ReservationBook<TContext>>();
         return builder;
+    }
+
+    /// <summary>
+    /// The participant's consumer on <paramref name="queue"/>, behind the outbox and inbox of
+    /// <typeparamref name="TContext"/>: a command is applied once per message id, and its reply commits with the
+    /// reservation.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddReservationConsumer<TConsumer, TContext>(
+        this IBusRegistrationConfigurator bus, string queue)
+        where TConsumer : class, IConsumer
+        where TContext : ReservationsDbContext
+    {
+        bus.AddPostgresOutbox<TContext>();
+        bus.AddConsumer<TConsumer>().Endpoint(e =>
+        {
+            e.Name = queue;
+            e.AddConfigureEndpointCallback((context, endpoint) => endpoint.UsePostgresOutbox<TContext>(context));
+        });
+        return bus;
     }
 }

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Transactions.Outbox;
 
 namespace Transactions.Participants.Sample.Reservations;
 
 /// <summary>
 /// The schema every reservation participant shares; each one (flights, hotels, cars) derives its own context, with
-/// its own database and migrations.
+/// its own database and migrations, and its own outbox and inbox.
 /// </summary>
 public abstract class ReservationsDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -15,5 +16,6 @@ public abstract class ReservationsDbContext(DbContextOptions options) : DbContex
     {
         modelBuilder.ApplyConfiguration(new InventorySlotConfiguration());
         modelBuilder.ApplyConfiguration(new ReservationConfiguration());
+        modelBuilder.AddTransactionalOutbox();
     }
 }

@@ -31,7 +31,7 @@ public sealed class TravelBookingHarness : IAsyncDisposable
             .AddSingleton(Script)
             .AddMassTransitTestHarness(x =>
             {
-                x.AddTravelBookings();
+                x.AddTravelBookings(saga => saga.InMemoryRepository());
                 x.AddConsumer<ScriptedFlights>().Endpoint(e => e.Name = TravelBookingQueues.Flights);
                 x.AddConsumer<ScriptedHotels>().Endpoint(e => e.Name = TravelBookingQueues.Hotels);
                 x.AddConsumer<ScriptedCars>().Endpoint(e => e.Name = TravelBookingQueues.Cars);
