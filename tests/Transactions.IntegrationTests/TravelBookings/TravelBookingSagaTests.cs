@@ -22,7 +22,7 @@ public sealed class TravelBookingSagaTests(TravelBookingSystem system) : IClassF
         Assert.Equal("Completed", saga!.CurrentState);
         Assert.Null(saga.DeadlineAt);
         var reserved = await trip.ReservedAsync(system);
-        Assert.Equal(Trip.Seats, reserved.Flight);
+        Assert.Equal(trip.Seats, reserved.Flight);
         Assert.All(reserved.Hotel, r => Assert.Equal(1, r));
         Assert.All(reserved.Car, r => Assert.Equal(1, r));
     }
@@ -77,7 +77,7 @@ public sealed class TravelBookingSagaTests(TravelBookingSystem system) : IClassF
         var saga = await system.TerminalAsync(trip.BookingId);
         Assert.Equal("Completed", saga!.CurrentState);
         Assert.Single(saga.History, h => h.To == "BookingFlight");
-        Assert.Equal(Trip.Seats, (await trip.ReservedAsync(system)).Flight);
+        Assert.Equal(trip.Seats, (await trip.ReservedAsync(system)).Flight);
         foreach (var r in responses)
             r.Dispose();
     }

@@ -89,13 +89,12 @@ public sealed class TravelBookingSystem : IAsyncLifetime
             s => s?.CurrentState is "Completed" or "Compensated" or "NeedsAttention", timeout ?? TimeSpan.FromSeconds(45),
             $"booking {bookingId} ends");
 
-    /// <summary>How many travel bookings are in each state.</summary>
-    public async Task<Dictionary<string, int>> StatesAsync()
+    public async Task<List<TravelBookingState>> SagasAsync(IReadOnlyCollection<Guid> bookingIds)
     {
         await using var scope = _coordinator!.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CoordinatorDbContext>();
-        return await db.Set<TravelBookingState>().GroupBy(s => s.CurrentState)
-            .ToDictionaryAsync(g => g.Key, g => g.Count());
+        return await db.Set<TravelBookingState>().AsNoTracking().Where(s => bookingIds.Contains(s.CorrelationId))
+            .ToListAsync();
     }
 
     static Task ReadyAsync(HttpClient client, string name) =>

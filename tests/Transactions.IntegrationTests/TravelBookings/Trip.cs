@@ -4,20 +4,21 @@ using System.Text.Json;
 namespace Transactions.IntegrationTests.TravelBookings;
 
 /// <summary>A trip with resources of its own (so tests sharing participants never share inventory) and its REST calls.</summary>
-public sealed record Trip(Guid BookingId, string FlightNumber, string HotelId, string CarLocation, string CarClass)
+public sealed record Trip(Guid BookingId, string FlightNumber, string HotelId, string CarLocation, string CarClass,
+    int Seats = 2)
 {
     public static readonly DateOnly Day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
-    public const int Seats = 2;
     public const int Nights = 3;
     public const int CarDays = 2;
 
-    public static Trip New(string? flightNumber = null, string carClass = "compact")
+    public static Trip New(string? flightNumber = null, string carClass = "compact", int seats = 2)
     {
         var id = Guid.NewGuid();
         var tag = id.ToString("N")[..8];
-        return new Trip(id, flightNumber ?? $"F{tag}", $"hotel-{tag}", $"loc-{tag}", carClass);
+        return new Trip(id, flightNumber ?? $"F{tag}", $"hotel-{tag}", $"loc-{tag}", carClass, seats);
     }
 
+    /// <summary>Another booking of the same trip.</summary>
     public Trip Again() => this with { BookingId = Guid.NewGuid() };
 
     public object Request() => new
