@@ -61,20 +61,14 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
                 .ThenAsync(Reserve(Hotel)).GoTo(BookingHotel, clock),
             When(FlightRefused).Then(c => Refused(c.Saga, Flight, c.Message.Reason))
                 .Then(Finish).Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, clock),
-            When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(Flight, Reserving, _options.ReserveAttempts),
-                retry => retry.ThenAsync(Reserve(Flight)),
-                giveUp => giveUp.Then(TimedOut(Flight)).ThenAsync(Cancel(Flight))
-                    .GoTo(CancellingFlight, clock)));
+            ReserveAgainOrUndo(Flight, CancellingFlight));
 
         During(BookingHotel,
             When(HotelReserved).Then(Done(Hotel, Reserving))
                 .ThenAsync(Reserve(Car)).GoTo(BookingCar, clock),
             When(HotelRefused).Then(c => Refused(c.Saga, Hotel, c.Message.Reason))
                 .ThenAsync(Cancel(Flight)).GoTo(CancellingFlight, clock),
-            When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(Hotel, Reserving, _options.ReserveAttempts),
-                retry => retry.ThenAsync(Reserve(Hotel)),
-                giveUp => giveUp.Then(TimedOut(Hotel)).ThenAsync(Cancel(Hotel))
-                    .GoTo(CancellingHotel, clock)));
+            ReserveAgainOrUndo(Hotel, CancellingHotel));
 
         During(BookingCar,
             When(CarReserved).Then(Done(Car, Reserving)).Then(Finish)
@@ -82,32 +76,23 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
                 .GoTo(Completed, clock),
             When(CarRefused).Then(c => Refused(c.Saga, Car, c.Message.Reason))
                 .ThenAsync(Cancel(Hotel)).GoTo(CancellingHotel, clock),
-            When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(Car, Reserving, _options.ReserveAttempts),
-                retry => retry.ThenAsync(Reserve(Car)),
-                giveUp => giveUp.Then(TimedOut(Car)).ThenAsync(Cancel(Car))
-                    .GoTo(CancellingCar, clock)));
+            ReserveAgainOrUndo(Car, CancellingCar));
 
         // Compensation, latest step first.
         During(CancellingCar,
             When(CarCancelled).Then(Done(Car, Cancelling))
                 .ThenAsync(Cancel(Hotel)).GoTo(CancellingHotel, clock),
-            When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(Car, Cancelling, _options.CancelAttempts),
-                retry => retry.ThenAsync(Cancel(Car)),
-                giveUp => giveUp.Then(Unconfirmed(Car)).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, clock)));
+            CancelAgainOrEscalate(Car));
 
         During(CancellingHotel,
             When(HotelCancelled).Then(Done(Hotel, Cancelling))
                 .ThenAsync(Cancel(Flight)).GoTo(CancellingFlight, clock),
-            When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(Hotel, Cancelling, _options.CancelAttempts),
-                retry => retry.ThenAsync(Cancel(Hotel)),
-                giveUp => giveUp.Then(Unconfirmed(Hotel)).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, clock)));
+            CancelAgainOrEscalate(Hotel));
 
         During(CancellingFlight,
             When(FlightCancelled).Then(Done(Flight, Cancelling)).Then(Finish)
                 .Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, clock),
-            When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(Flight, Cancelling, _options.CancelAttempts),
-                retry => retry.ThenAsync(Cancel(Flight)),
-                giveUp => giveUp.Then(Unconfirmed(Flight)).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, clock)));
+            CancelAgainOrEscalate(Flight));
     }
 
     void CorrelateByBooking()
@@ -122,4 +107,22 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
         Event(() => HotelCancelled, e => e.CorrelateById(c => c.Message.BookingId));
         Event(() => FlightCancelled, e => e.CorrelateById(c => c.Message.BookingId));
     }
+
+    /// <summary>
+    /// When the step's deadline passes: ask again with a longer deadline, or, its attempts spent, count it as failed
+    /// and cancel it (it may have happened) and the steps before it.
+    /// </summary>
+    EventActivities<TravelBookingState> ReserveAgainOrUndo(TravelLeg leg, State cancelling) =>
+        When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(leg, Reserving, _options.ReserveAttempts),
+            retry => retry.ThenAsync(Reserve(leg)),
+            giveUp => giveUp.Then(TimedOut(leg)).ThenAsync(Cancel(leg)).GoTo(cancelling, _clock));
+
+    /// <summary>
+    /// When a cancel's deadline passes: ask again with a longer deadline, or, its attempts spent, stop and leave the
+    /// booking to an operator with the reason.
+    /// </summary>
+    EventActivities<TravelBookingState> CancelAgainOrEscalate(TravelLeg leg) =>
+        When(DeadlineExpired, IsCurrent).IfElse(HasAttemptsLeft(leg, Cancelling, _options.CancelAttempts),
+            retry => retry.ThenAsync(Cancel(leg)),
+            giveUp => giveUp.Then(Unconfirmed(leg)).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, _clock));
 }
