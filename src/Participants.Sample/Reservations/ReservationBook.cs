@@ -20,15 +20,20 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
             return existing;
 
         var now = clock.GetUtcNow();
+        var invalid = request.Invalid();
         var reservation = new Reservation
         {
-            BookingId = request.BookingId, Resource = request.Resource, FirstDay = request.FirstDay,
-            Days = request.Days, Quantity = request.Quantity, Status = ReservationStatus.Reserved,
+            BookingId = request.BookingId, FirstDay = request.FirstDay, Status = ReservationStatus.Reserved,
             CreatedAt = now, UpdatedAt = now,
+            // An invalid request is stored refused, as sent but for what its columns cannot hold.
+            Resource = request.Resource.Length > ReservationRequest.MaxResourceLength
+                ? request.Resource[..ReservationRequest.MaxResourceLength] : request.Resource,
+            Days = invalid is null ? request.Days : 0,
+            Quantity = invalid is null ? request.Quantity : 0,
         };
         await InTransactionAsync(async transaction =>
         {
-            var refusal = InjectedRefusal(request) ?? await TakeAsync(transaction, reservation, cancellationToken);
+            var refusal = invalid ?? InjectedRefusal(request) ?? await TakeAsync(transaction, reservation, cancellationToken);
             if (refusal is not null)
             {
                 reservation.Status = ReservationStatus.Refused;

@@ -27,7 +27,7 @@ public sealed class TravelBookingRecoveryTests(TravelBookingSystem system) : ICl
             // Proof the participant was down during its step: the saga waits on it and its command waits in its queue.
             await Eventually.Until(() => system.SagaAsync(trip.BookingId), s => s?.CurrentState == waitingState,
                 TimeSpan.FromSeconds(30), $"the booking waits in {waitingState}");
-            await Eventually.Until(() => QueueDepthAsync(QueueOf(participant)), depth => depth >= 1,
+            await Eventually.Until(() => system.QueueDepthAsync(QueueOf(participant)), depth => depth >= 1,
                 TimeSpan.FromSeconds(30), $"the command waits in {QueueOf(participant)}");
         }
         finally
@@ -75,12 +75,4 @@ public sealed class TravelBookingRecoveryTests(TravelBookingSystem system) : ICl
         "hotels" => TravelBookingQueues.Hotels,
         _ => TravelBookingQueues.Cars,
     };
-
-    async Task<long> QueueDepthAsync(string queue)
-    {
-        using var response = await system.Services.Management.GetAsync($"api/queues/{system.Services.VirtualHost}/{queue}");
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : 0;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Transactions.Coordinator;
@@ -63,6 +64,10 @@ public sealed class TravelBookingSystem : IAsyncLifetime
 
     public HttpClient Participant(string name) => _participants[name].CreateClient();
 
+    /// <summary>The connection string of a participant's database ("flights", "hotels", "cars").</summary>
+    public string Database(string name) =>
+        _participantSettings[$"ConnectionStrings:{char.ToUpperInvariant(name[0])}{name[1..]}"]!;
+
     public async Task StartParticipantAsync(string name)
     {
         var settings = new Dictionary<string, string?>(_participantSettings) { ["Participants:Enabled:0"] = name };
@@ -95,6 +100,13 @@ public sealed class TravelBookingSystem : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<CoordinatorDbContext>();
         return await db.Set<TravelBookingState>().AsNoTracking().Where(s => bookingIds.Contains(s.CorrelationId))
             .ToListAsync();
+    }
+
+    /// <summary>Messages in a queue, ready or unacknowledged, as the broker's statistics (a few seconds late) say.</summary>
+    public async Task<long> QueueDepthAsync(string queue)
+    {
+        var body = await Services.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Services.VirtualHost}/{queue}");
+        return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
     }
 
     static Task ReadyAsync(HttpClient client, string name) =>
