@@ -52,6 +52,8 @@ public sealed partial class TravelBookingStateMachine
 
     static void Refused(TravelBookingState saga, TravelLeg leg, string reason)
     {
+        // A participant in another language may explain at length; the saga keeps what its column holds.
+        reason = reason.Length > TravelBookingStateMap.MaxReasonLength ? reason[..TravelBookingStateMap.MaxReasonLength] : reason;
         var step = saga.Step(leg.Name, Reserving);
         (step.Status, step.LastError) = ("Failed", reason);
         (saga.FailedStep, saga.FailureReason, saga.DeadlineAt) = (leg.Name, reason, null);

@@ -6,6 +6,8 @@ namespace Transactions.Coordinator.TravelBookings;
 
 internal sealed class TravelBookingStateMap : WorkflowSagaMap<TravelBookingState>
 {
+    public const int MaxReasonLength = 512;
+
     protected override void ConfigureWorkflow(EntityTypeBuilder<TravelBookingState> builder)
     {
         builder.ToTable("travel_booking_state");
@@ -14,6 +16,6 @@ internal sealed class TravelBookingStateMap : WorkflowSagaMap<TravelBookingState
         builder.Property(x => x.CarLocation).HasMaxLength(30);
         builder.Property(x => x.CarClass).HasMaxLength(30);
         builder.Property(x => x.FailedStep).HasMaxLength(16);
-        builder.Property(x => x.FailureReason).HasMaxLength(512);
+        builder.Property(x => x.FailureReason).HasMaxLength(MaxReasonLength);
     }
 }
