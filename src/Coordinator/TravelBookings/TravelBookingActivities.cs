@@ -12,6 +12,7 @@ public sealed partial class TravelBookingStateMachine
 
     readonly TimeProvider _clock;
     readonly TravelBookingOptions _options;
+    readonly ILogger<TravelBookingStateMachine> _logger;
 
     void RecordTrip(BehaviorContext<TravelBookingState, StartTravelBooking> c)
     {
@@ -62,7 +63,7 @@ public sealed partial class TravelBookingStateMachine
     static Action<BehaviorContext<TravelBookingState>> TimedOut(TravelLeg leg) => c =>
         Refused(c.Saga, leg, $"No answer from {leg.Queue} after {c.Saga.Step(leg.Name, Reserving).Attempts} attempt(s).");
 
-    static Action<BehaviorContext<TravelBookingState>> Unconfirmed(TravelLeg leg) => c =>
+    Action<BehaviorContext<TravelBookingState>> Unconfirmed(TravelLeg leg) => c =>
     {
         var step = c.Saga.Step(leg.Name, Cancelling);
         (step.Status, step.LastError) = ("Failed", $"Not confirmed after {step.Attempts} attempt(s).");
@@ -70,14 +71,16 @@ public sealed partial class TravelBookingStateMachine
         c.Saga.Outcome = $"The {leg.Name} cancellation was not confirmed by {leg.Queue} after {step.Attempts} " +
                          $"attempt(s), while undoing the booking because the {c.Saga.FailedStep} step failed: " +
                          $"{c.Saga.FailureReason}";
+        _logger.LogError("Travel booking {BookingId} needs attention: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome);
     };
 
-    static void Finish(BehaviorContext<TravelBookingState> c)
+    void Finish(BehaviorContext<TravelBookingState> c)
     {
         c.Saga.DeadlineAt = null;
         c.Saga.Outcome = c.Saga.FailedStep is null
             ? "Flight, hotel and car reserved."
             : $"The {c.Saga.FailedStep} step failed and the steps before it were cancelled: {c.Saga.FailureReason}";
+        _logger.LogInformation("Travel booking {BookingId} ended: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome);
     }
 
     /// <summary>A deadline the saga still waits on; one it has moved past since is stale.</summary>

@@ -22,7 +22,7 @@ public static class TravelBookingEndpoints
     }
 
     static async Task<IResult> StartAsync(HttpRequest request, ISendEndpointProvider send, CoordinatorDbContext db,
-        ISagaQueries<TravelBookingState> sagas, TimeProvider clock, ILogger<TravelBookingRequest> logger,
+        ISagaQueries<TravelBookingState> sagas, TimeProvider clock, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<TravelBookingRequest>(request, MaxBodyBytes);
@@ -38,7 +38,8 @@ public static class TravelBookingEndpoints
             var endpoint = await send.GetSendEndpoint(new Uri($"queue:{TravelBookingRegistration.Queue}"));
             await endpoint.Send(command, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Travel booking {BookingId} requested", command.BookingId);
+            loggers.CreateLogger(typeof(TravelBookingEndpoints))
+                .LogInformation("Travel booking {BookingId} requested", command.BookingId);
         }
         return Results.Accepted($"/api/sagas/{command.BookingId}", new { sagaId = command.BookingId });
     }

@@ -37,8 +37,10 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
     public Event<FlightCancelled> FlightCancelled { get; private set; } = null!;
     public Event<DeadlineExpired> DeadlineExpired { get; private set; } = null!;
 
-    public TravelBookingStateMachine(TimeProvider clock, IOptions<TravelBookingOptions> options)
+    public TravelBookingStateMachine(TimeProvider clock, IOptions<TravelBookingOptions> options,
+        ILogger<TravelBookingStateMachine> logger)
     {
+        _logger = logger;
         _clock = clock;
         _options = options.Value;
 
