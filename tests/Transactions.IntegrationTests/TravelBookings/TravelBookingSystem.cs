@@ -17,7 +17,7 @@ namespace Transactions.IntegrationTests.TravelBookings;
 /// stop one, on the class's own vhost and databases. Flight <see cref="RefusedFlight"/> and car class
 /// <see cref="RefusedCarClass"/> are refused by fault injection.
 /// </summary>
-public sealed class TravelBookingSystem : IAsyncLifetime
+public class TravelBookingSystem : IAsyncLifetime
 {
     public const string RefusedFlight = "XX999";
     public const string RefusedCarClass = "refused-class";
@@ -45,11 +45,17 @@ public sealed class TravelBookingSystem : IAsyncLifetime
 
         var coordinator = Services.BrokerSettings();
         coordinator["ConnectionStrings:Coordinator"] = await CreateCoordinatorDatabaseAsync();
+        Configure(_participantSettings, coordinator);
         _coordinator = new ServiceHost<CoordinatorAssembly>(coordinator);
         Api = _coordinator.CreateClient();
         await ReadyAsync(Api, "coordinator");
         foreach (var name in Participants)
             await StartParticipantAsync(name);
+    }
+
+    /// <summary>Settings a variant of the system adds to the participants' and the coordinator's.</summary>
+    protected virtual void Configure(Dictionary<string, string?> participants, Dictionary<string, string?> coordinator)
+    {
     }
 
     /// <summary>The coordinator's schema comes from its model here; its migrations are generated with the release.</summary>
