@@ -2,6 +2,7 @@ using Transactions.Coordinator.BankTransfers;
 using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Sagas;
+using Transactions.Coordinator.TravelBookings;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
@@ -15,6 +16,7 @@ builder.AddTransactionsBus(bus =>
 {
     bus.AddCoordinatorOutbox();
     bus.AddBankTransfers();
+    bus.AddTravelBookings();
 });
 
 var app = builder.Build();
@@ -22,5 +24,6 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapSagaEndpoints();
 app.MapBankTransferEndpoints();
+app.MapTravelBookingEndpoints();
 
 return await app.RunServiceAsync(args);
