@@ -1,4 +1,5 @@
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Reconciliation;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
@@ -7,11 +8,13 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddCoordinatorDatabase();
+builder.AddReconciliation();
 builder.AddTransactionsBus(bus => { });
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapReconciliationEndpoints();
 
 return await app.RunServiceAsync(args);
 
