@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Transactions.Outbox;
+
+/// <summary>
+/// Settings of the PostgreSQL outbox, inbox and delivery service, bound from the <c>Outbox</c> configuration section
+/// (environment: <c>Outbox__DeliveryBatchSize</c>, ...) and then from the <c>AddPostgresOutbox</c> callback; validated
+/// when the host starts, so a wrong value stops it with the setting's name.
+/// </summary>
+public sealed class PostgresOutboxOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string Section = "Outbox";
+
+    /// <summary>Rows one delivery round locks, sends and deletes. Larger batches mean fewer round trips.</summary>
+    [Range(1, 10_000)]
+    public int DeliveryBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Delivery rounds running at once in this process. They never take the same rows (SKIP LOCKED) nor the same
+    /// partition key, so a second loop overlaps one round's database work with another's broker confirms.
+    /// </summary>
+    [Range(1, 64)]
+    public int DeliveryConcurrency { get; set; } = 2;
+
+    /// <summary>
+    /// How often the delivery service looks for messages when no notification arrived: the fallback for a lost
+    /// LISTEN connection or messages written without the outbox's notification.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one message may take to be confirmed by the broker before the round counts it as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First wait after a round that could deliver nothing (broker down); doubles with jitter up to the maximum.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest wait between delivery attempts while the broker is down.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long inbox records are kept: a redelivery older than this would run the consumer again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often expired inbox records are removed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The PostgreSQL LISTEN/NOTIFY channel that wakes the delivery service after a commit.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "NotificationChannel must be a lower-case SQL identifier.")]
+    public string NotificationChannel { get; set; } = "transactions_outbox";
+}

@@ -1,0 +1,62 @@
+using MassTransit;
+using MassTransit.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Inbox;
+using Transactions.Outbox.Outbox;
+
+namespace Transactions.Outbox;
+
+/// <summary>Registers the PostgreSQL transactional outbox and inbox with MassTransit.</summary>
+public static class PostgresOutboxRegistration
+{
+    /// <summary>
+    /// Registers the outbox of <typeparamref name="TDbContext"/> (whose model calls
+    /// <see cref="OutboxModelBuilderExtensions.AddTransactionalOutbox"/>): the bus outbox, so that
+    /// <see cref="IPublishEndpoint"/> and <see cref="ISendEndpointProvider"/> resolved in a DI scope outside a consumer
+    /// write outbox rows that commit with the caller's <c>SaveChangesAsync</c>; the delivery service that moves
+    /// committed rows to the broker; and the inbox clean-up. Consumers join with
+    /// <see cref="UsePostgresOutbox{TDbContext}"/>.
+    /// </summary>
+    /// <param name="configurator">MassTransit's registration configurator.</param>
+    /// <param name="configure">Adjusts the options after the <c>Outbox</c> configuration section is bound.</param>
+    public static void AddPostgresOutbox<TDbContext>(this IBusRegistrationConfigurator configurator,
+        Action<PostgresOutboxOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        configurator.TryAddSingleton(TimeProvider.System);
+        configurator.AddOptions<PostgresOutboxOptions>()
+            .BindConfiguration(PostgresOutboxOptions.Section)
+            .Configure(o => configure?.Invoke(o))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        configurator.TryAddSingleton(services => new OutboxNotifyInterceptor(
+            services.GetRequiredService<IOptions<PostgresOutboxOptions>>().Value.NotificationChannel));
+        configurator.ConfigureDbContext<TDbContext>((services, o) =>
+            o.AddInterceptors(services.GetRequiredService<OutboxNotifyInterceptor>()));
+        configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, OutboxBusContextProvider<TDbContext>>());
+        configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
+        configurator.AddHostedService<InboxCleanupService<TDbContext>>();
+    }
+
+    /// <summary>
+    /// Runs every consumer and saga of this endpoint inside one transaction on the consume scope's
+    /// <typeparamref name="TDbContext"/>: the inbox row for (endpoint and consumer, MessageId), the consumer's changes
+    /// and the messages it sends or publishes commit together; a message already consumed is acknowledged without
+    /// running the consumer again. Apply it to every endpoint with
+    /// <c>x.AddConfigureEndpointsCallback((ctx, name, cfg) =&gt; cfg.UsePostgresOutbox&lt;TDbContext&gt;(ctx))</c>.
+    /// </summary>
+    /// <param name="configurator">The receive endpoint.</param>
+    /// <param name="context">The registration context, which creates the consume scopes.</param>
+    public static void UsePostgresOutbox<TDbContext>(this IReceiveEndpointConfigurator configurator,
+        IRegistrationContext context)
+        where TDbContext : DbContext
+    {
+        var observer = new OutboxEndpointObserver<TDbContext>(configurator, context);
+        configurator.ConnectConsumerConfigurationObserver(observer);
+        configurator.ConnectSagaConfigurationObserver(observer);
+    }
+}

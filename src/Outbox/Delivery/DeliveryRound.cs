@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Data;
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Transactions.Outbox.Outbox;
+
+namespace Transactions.Outbox.Delivery;
+
+/// <summary>What one delivery round did: rows it took, rows it removed, and the first send failure if any.</summary>
+readonly record struct DeliveryRoundResult(int Taken, int Removed, Exception? Failure);
+
+/// <summary>
+/// One delivery round, in one transaction: lock a batch of committed outbox rows no other instance holds, send them
+/// to the broker (in sequence per partition key, partitions in parallel), delete the ones the broker confirmed, commit.
+/// A crash anywhere before the commit leaves every row in place for the next round, so delivery is at least once;
+/// the message id is kept, so inboxes downstream turn that into exactly-once effects.
+/// </summary>
+sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, PostgresOutboxOptions options,
+    TimeProvider time, ILogger logger)
+    where TDbContext : DbContext
+{
+    // pg_try_advisory_xact_lock per partition key: a key another instance is delivering is skipped whole, so a later
+    // message of a conversation can never overtake an earlier one that sits in someone else's round. The two-int
+    // form with its own class id keeps these locks apart from any other advisory lock in the database.
+    const string SelectBatch = "SELECT * FROM " + OutboxMessageMapping.Table +
+        " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(partition_key::text))" +
+        " ORDER BY sequence_number LIMIT {0} FOR UPDATE SKIP LOCKED";
+
+    const string DeleteDelivered = "DELETE FROM " + OutboxMessageMapping.Table + " WHERE sequence_number = ANY({0})";
+
+    public async Task<DeliveryRoundResult> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+        var batch = await db.Set<OutboxMessage>().FromSqlRaw(SelectBatch, options.DeliveryBatchSize)
+            .AsNoTracking().ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+            return new DeliveryRoundResult(0, 0, null);
+
+        var removed = new ConcurrentBag<long>();
+        var failures = new ConcurrentQueue<Exception>();
+        await Task.WhenAll(batch.GroupBy(m => m.PartitionKey)
+            .Select(partition => DeliverInOrderAsync(partition, removed, failures, cancellationToken)));
+
+        if (!removed.IsEmpty)
+            await db.Database.ExecuteSqlRawAsync(DeleteDelivered, [removed.ToArray()], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        failures.TryPeek(out var failure);
+        return new DeliveryRoundResult(batch.Count, removed.Count, failure);
+    }
+
+    async Task DeliverInOrderAsync(IEnumerable<OutboxMessage> partition, ConcurrentBag<long> removed,
+        ConcurrentQueue<Exception> failures, CancellationToken cancellationToken)
+    {
+        foreach (var message in partition)
+        {
+            if (message.ExpirationTime is { } expires && expires <= time.GetUtcNow().UtcDateTime)
+            {
+                logger.LogWarning("Outbox message {MessageId} expired at {ExpirationTime} before delivery; dropped",
+                    message.MessageId, expires);
+                removed.Add(message.SequenceNumber);
+                continue;
+            }
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.DeliveryTimeout);
+                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
+                await endpoint.Send(new SerializedMessageBody(),
+                    new OutboxMessageSendPipe(new StoredMessageContext(message), message.DestinationAddress), timeout.Token);
+                removed.Add(message.SequenceNumber);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Stop this partition here: its later messages must not overtake the one that failed.
+                failures.Enqueue(e);
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Transactions.Outbox.Inbox;
+
+/// <summary>The inbox's two statements: claim a message for a consumer, and remove expired claims.</summary>
+static class InboxRecord
+{
+    const string Insert = "INSERT INTO " + InboxStateMapping.Table + " (message_id, consumer, received_at) " +
+        "VALUES ({0}, {1}, {2}) ON CONFLICT (message_id, consumer) DO NOTHING";
+
+    // Batched so that a large backlog never holds one long lock or transaction.
+    const string DeleteExpired = "DELETE FROM " + InboxStateMapping.Table + " WHERE ctid IN (SELECT ctid FROM " +
+        InboxStateMapping.Table + " WHERE received_at < {0} LIMIT {1})";
+
+    /// <summary>
+    /// Inserts the inbox row in the current transaction; false when it already exists, that is the consumer has
+    /// already committed this message. A concurrent duplicate waits on the first one's row lock and then sees it.
+    /// </summary>
+    public static async Task<bool> TryClaimAsync(DbContext db, Guid messageId, string consumer, DateTime utcNow,
+        CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(Insert, [messageId, consumer, utcNow], cancellationToken) == 1;
+
+    /// <summary>Deletes up to <paramref name="limit"/> rows received before <paramref name="cutoff"/>.</summary>
+    public static Task<int> DeleteExpiredAsync(DbContext db, DateTime cutoff, int limit,
+        CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(DeleteExpired, [cutoff, limit], cancellationToken);
+}

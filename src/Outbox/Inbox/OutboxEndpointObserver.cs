@@ -1,0 +1,51 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.DependencyInjection;
+using MassTransit.Transports;
+using Microsoft.EntityFrameworkCore;
+
+namespace Transactions.Outbox.Inbox;
+
+/// <summary>Puts <see cref="OutboxConsumeFilter{TDbContext,TMessage}"/> in front of every consumer and saga of an endpoint.</summary>
+sealed class OutboxEndpointObserver<TDbContext>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+    : IConsumerConfigurationObserver, ISagaConfigurationObserver
+    where TDbContext : DbContext
+{
+    public void ConsumerConfigured<TConsumer>(IConsumerConfigurator<TConsumer> configurator)
+        where TConsumer : class
+    {
+    }
+
+    public void ConsumerMessageConfigured<TConsumer, TMessage>(IConsumerMessageConfigurator<TConsumer, TMessage> configurator)
+        where TConsumer : class
+        where TMessage : class =>
+        AddFilter<TConsumer, TMessage>(configurator as IConsumerMessageConfigurator<TMessage>
+            ?? throw new ConfigurationException($"The outbox cannot wrap {TypeCache<TConsumer>.ShortName}."));
+
+    public void SagaConfigured<TSaga>(ISagaConfigurator<TSaga> configurator)
+        where TSaga : class, ISaga
+    {
+    }
+
+    public void StateMachineSagaConfigured<TInstance>(ISagaConfigurator<TInstance> configurator,
+        SagaStateMachine<TInstance> stateMachine)
+        where TInstance : class, ISaga, SagaStateMachineInstance
+    {
+    }
+
+    public void SagaMessageConfigured<TSaga, TMessage>(ISagaMessageConfigurator<TSaga, TMessage> configurator)
+        where TSaga : class, ISaga
+        where TMessage : class =>
+        AddFilter<TSaga, TMessage>(configurator as ISagaMessageConfigurator<TMessage>
+            ?? throw new ConfigurationException($"The outbox cannot wrap {TypeCache<TSaga>.ShortName}."));
+
+    void AddFilter<TConsumer, TMessage>(IPipeConfigurator<ConsumeContext<TMessage>> pipe)
+        where TConsumer : class
+        where TMessage : class
+    {
+        // The inbox key: two consumers of one message on one endpoint each run once.
+        var consumer = $"{endpoint.InputAddress.GetEndpointName()}/{TypeCache<TConsumer>.ShortName}";
+        var scopes = new ConsumeScopeProvider(context);
+        pipe.UseFilter(new OutboxConsumeFilter<TDbContext, TMessage>(scopes, consumer));
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Transactions.Outbox.Outbox;
+
+/// <summary>Maps <see cref="OutboxMessage"/> with explicit snake_case names, because the delivery SQL names them.</summary>
+sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMessage>
+{
+    public const string Table = "outbox_message";
+
+    public void Configure(EntityTypeBuilder<OutboxMessage> e)
+    {
+        e.ToTable(Table);
+        // The primary key serves the delivery query (ORDER BY sequence_number ... FOR UPDATE SKIP LOCKED) and the
+        // delete of delivered rows (WHERE sequence_number = ANY(...)); no other index is needed on the hot path.
+        e.HasKey(m => m.SequenceNumber);
+        e.Property(m => m.SequenceNumber).HasColumnName("sequence_number").UseIdentityAlwaysColumn();
+        e.Property(m => m.PartitionKey).HasColumnName("partition_key");
+        e.Property(m => m.MessageId).HasColumnName("message_id");
+        e.Property(m => m.ConversationId).HasColumnName("conversation_id");
+        e.Property(m => m.CorrelationId).HasColumnName("correlation_id");
+        e.Property(m => m.InitiatorId).HasColumnName("initiator_id");
+        e.Property(m => m.RequestId).HasColumnName("request_id");
+        e.Property(m => m.SourceAddress).HasColumnName("source_address");
+        e.Property(m => m.DestinationAddress).HasColumnName("destination_address");
+        e.Property(m => m.ResponseAddress).HasColumnName("response_address");
+        e.Property(m => m.FaultAddress).HasColumnName("fault_address");
+        e.Property(m => m.SentTime).HasColumnName("sent_time");
+        e.Property(m => m.ExpirationTime).HasColumnName("expiration_time");
+        e.Property(m => m.ContentType).HasColumnName("content_type");
+        e.Property(m => m.MessageType).HasColumnName("message_type");
+        e.Property(m => m.Body).HasColumnName("body");
+        e.Property(m => m.Headers).HasColumnName("headers");
+        e.Property(m => m.Properties).HasColumnName("properties");
+    }
+}

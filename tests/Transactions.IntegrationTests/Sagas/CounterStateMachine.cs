@@ -1,0 +1,87 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.DependencyInjection;
+using Transactions.Outbox.Sagas;
+
+namespace Transactions.IntegrationTests.Sagas;
+
+public sealed record StartCounter(Guid CounterId);
+
+public sealed record IncrementCounter(Guid CounterId);
+
+/// <summary>A saga that counts events, so a lost update shows as a count below the number of events sent.</summary>
+public sealed class CounterState : ITrackedSaga
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+    public int Version { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public int Starts { get; set; }
+    public int Count { get; set; }
+
+    /// <summary>Events applied on a retry, i.e. after losing a race: proof that the races happened.</summary>
+    public int AppliedOnRetry { get; set; }
+}
+
+public sealed class CounterStateMap : SagaEntityMap<CounterState>
+{
+    protected override void ConfigureSaga(EntityTypeBuilder<CounterState> builder) => builder.ToTable("counter_state");
+}
+
+public sealed class CounterDbContext(DbContextOptions<CounterDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfiguration(new CounterStateMap());
+}
+
+/// <summary>Called on a saga's first start, before its state is saved: lets a test make a competitor win the race.</summary>
+public interface IStartRace
+{
+    Task BeforeFirstSave(Guid counterId);
+}
+
+public sealed class CounterStateMachine : MassTransitStateMachine<CounterState>
+{
+    public State Counting { get; private set; } = null!;
+    public Event<StartCounter> Started { get; private set; } = null!;
+    public Event<IncrementCounter> Incremented { get; private set; } = null!;
+
+    public CounterStateMachine()
+    {
+        InstanceState(x => x.CurrentState);
+        Event(() => Started, e => e.CorrelateById(m => m.Message.CounterId));
+        Event(() => Incremented, e => e.CorrelateById(m => m.Message.CounterId));
+
+        Initially(
+            When(Started)
+                .ThenAsync(async c =>
+                {
+                    c.Saga.Starts++;
+                    CountRetry(c);
+                    if (c.TryGetPayload<IServiceProvider>(out var services) && services.GetService<IStartRace>() is { } race)
+                        await race.BeforeFirstSave(c.Saga.CorrelationId);
+                })
+                .TransitionTo(Counting));
+
+        During(Counting,
+            When(Started).Then(c =>
+            {
+                c.Saga.Starts++;
+                CountRetry(c);
+            }),
+            When(Incremented).Then(c =>
+            {
+                c.Saga.Count++;
+                CountRetry(c);
+            }));
+    }
+
+    static void CountRetry(SagaConsumeContext<CounterState> context)
+    {
+        if (context.GetRetryAttempt() > 0)
+            context.Saga.AppliedOnRetry++;
+    }
+}
