@@ -28,4 +28,4 @@ public sealed class ReconciliationContext(ReconciliationRun run, DateTimeOffset 
 }
 
 /// <summary>What the caller asked for: a dry run, and whether to move <c>_error</c> messages back.</summary>
-public sealed record ReconciliationRequest(string Trigger, bool DryRun, bool RequeueErrorQueues);
+public sealed record ReconciliationRequest(string Trigger, bool DryRun, bool RequeueErrorQueues, long? Tick = null);

@@ -23,7 +23,7 @@ public sealed class ReconciliationJob(ReconciliationRunner runner, IServiceScope
             logger.LogDebug("Reconciliation tick {Tick} already claimed by another instance", tick);
             return;
         }
-        await runner.RunAsync(new ReconciliationRequest("schedule", DryRun: false, RequeueErrorQueues: false),
+        await runner.RunAsync(new ReconciliationRequest("schedule", DryRun: false, RequeueErrorQueues: false, tick),
             cancellationToken);
     }
 

@@ -8,6 +8,9 @@ public sealed class ReconciliationRun
     /// <summary>"schedule" or "request".</summary>
     public string Trigger { get; set; } = "";
 
+    /// <summary>The schedule period a scheduled run was claimed for; null for a run asked for through the API.</summary>
+    public long? Tick { get; set; }
+
     /// <summary>A dry run reports what it finds and does nothing.</summary>
     public bool DryRun { get; set; }
 

@@ -18,7 +18,8 @@ public sealed class ReconciliationRunner(IServiceScopeFactory scopes, IEnumerabl
     {
         var run = new ReconciliationRun
         {
-            Id = Guid.NewGuid(), Trigger = request.Trigger, DryRun = request.DryRun, StartedAt = clock.GetUtcNow(),
+            Id = Guid.NewGuid(), Trigger = request.Trigger, Tick = request.Tick, DryRun = request.DryRun,
+            StartedAt = clock.GetUtcNow(),
         };
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CoordinatorDbContext>();

@@ -26,34 +26,46 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
         client.BaseAddress = new Uri($"http://{o.Host}:{o.ManagementPort}/");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
+        // The management API names the queues; its message counts lag by its statistics interval, so the count
+        // comes from the broker itself (a passive declare).
         var queues = await client.GetFromJsonAsync<List<QueueInfo>>(
-            $"api/queues/{Uri.EscapeDataString(o.VirtualHost)}?columns=name,messages", cancellationToken) ?? [];
-
-        var errorQueues = queues.Where(q => q.Name.EndsWith(Suffix, StringComparison.Ordinal)).ToList();
+            $"api/queues/{Uri.EscapeDataString(o.VirtualHost)}?columns=name", cancellationToken) ?? [];
+        var errorQueues = queues.Select(q => q.Name).Where(n => n.EndsWith(Suffix, StringComparison.Ordinal)).ToList();
         context.Examined(Name, errorQueues.Count);
-        foreach (var queue in errorQueues.Where(q => q.Messages > 0))
-        {
-            context.Found(Name, "error-queue", queue.Name, $"{queue.Messages} message(s) in {queue.Name}");
-            if (context.DryRun || !context.Request.RequeueErrorQueues)
-                continue;
-            var target = queue.Name[..^Suffix.Length];
-            var moved = await MoveBackAsync(queue.Name, target, limits.Value.BatchLimit, cancellationToken);
-            context.Did(Name, queue.Name, $"moved {moved} message(s) back to {target}", "ok");
-        }
-    }
+        if (errorQueues.Count == 0)
+            return;
 
-    async Task<int> MoveBackAsync(string from, string to, int limit, CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = o.Host, Port = o.Port, VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
-            ClientProvidedName = "reconciliation",
-        };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
+        foreach (var queue in errorQueues)
+        {
+            var count = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            if (count == 0)
+                continue;
+            context.Found(Name, "error-queue", queue, $"{count} message(s) in {queue}");
+            if (context.DryRun || !context.Request.RequeueErrorQueues)
+                continue;
+            var target = queue[..^Suffix.Length];
+            var moved = await MoveBackAsync(channel, queue, target, limits.Value.BatchLimit, cancellationToken);
+            context.Did(Name, queue, $"moved {moved} message(s) back to {target}", "ok");
+        }
+    }
+
+    Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        return new ConnectionFactory
+        {
+            HostName = o.Host, Port = o.Port, VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
+            ClientProvidedName = "reconciliation",
+        }.CreateConnectionAsync(cancellationToken);
+    }
+
+    static async Task<int> MoveBackAsync(IChannel channel, string from, string to, int limit,
+        CancellationToken cancellationToken)
+    {
         var moved = 0;
         while (moved < limit)
         {
@@ -70,5 +82,5 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
         return moved;
     }
 
-    sealed record QueueInfo(string Name, long Messages);
+    sealed record QueueInfo(string Name);
 }
