@@ -1,5 +1,8 @@
+using Transactions.Coordinator.BankTransfers;
+using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Reconciliation;
+using Transactions.Coordinator.Sagas;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
@@ -8,13 +11,19 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddCoordinatorDatabase();
+builder.Services.AddSagaDeadlines();
 builder.AddReconciliation();
-builder.AddTransactionsBus(bus => { });
+builder.AddTransactionsBus(bus =>
+{
+    bus.AddCoordinatorOutbox();
+    bus.AddBankTransfers();
+});
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.MapSagaEndpoints();
+app.MapBankTransferEndpoints();
 app.MapReconciliationEndpoints();
 
 return await app.RunServiceAsync(args);
-
