@@ -24,6 +24,12 @@ public sealed class PostgresOutboxOptions
     public int DeliveryConcurrency { get; set; } = 2;
 
     /// <summary>
+    /// False: this process runs no delivery service, and its committed messages wait for another instance (or a
+    /// repair such as reconciliation) to deliver them. For dedicated delivery instances; true by default.
+    /// </summary>
+    public bool DeliveryEnabled { get; set; } = true;
+
+    /// <summary>
     /// How often the delivery service looks for messages when no notification arrived: the fallback for a lost
     /// LISTEN connection or messages written without the outbox's notification.
     /// </summary>

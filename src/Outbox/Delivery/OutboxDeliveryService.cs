@@ -25,6 +25,11 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.DeliveryEnabled)
+        {
+            logger.LogInformation("Outbox delivery is disabled in this process (Outbox:DeliveryEnabled)");
+            return;
+        }
         string connectionString;
         await using (var scope = services.CreateAsyncScope())
             connectionString = scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
