@@ -1,4 +1,5 @@
 using MassTransit;
+using Transactions.Contracts.BankTransfers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Sagas;
@@ -23,6 +24,8 @@ public static class BankTransferRegistration
             nameof(BankTransferStateMachine.Cancelled));
         bus.AddSagaStateMachine<BankTransferStateMachine, BankTransferState>()
             .PostgresRepository<CoordinatorDbContext>();
+        // Reconciliation asks the bank for its view of finished transfers (the business check).
+        bus.AddRequestClient<GetBankTransferViews>(new Uri("queue:bank-transfer-views"), RequestTimeout.After(s: 30));
         return bus;
     }
 }

@@ -17,6 +17,7 @@ public static class ReconciliationRegistration
         services.AddSingleton<IReconciliationCheck, StaleOutboxCheck>();
         services.AddSingleton<IReconciliationCheck, StuckSagaCheck>();
         services.AddSingleton<IReconciliationCheck, ErrorQueueCheck>();
+        services.AddSingleton<IReconciliationCheck, BankConsistencyCheck>();
 
         var schedule = builder.Configuration.GetSection(ReconciliationOptions.Section).Get<ReconciliationOptions>()
                        ?? new ReconciliationOptions();

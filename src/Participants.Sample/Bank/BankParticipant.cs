@@ -19,6 +19,7 @@ public sealed class BankParticipant : IParticipantModule
 
     public const string DebitEndpoint = "bank-debit";
     public const string CreditEndpoint = "bank-credit";
+    public const string ViewEndpoint = "bank-transfer-views";
 
     public string Name => "bank";
 
@@ -34,6 +35,7 @@ public sealed class BankParticipant : IParticipantModule
     {
         bus.AddConsumer<DebitConsumer>().Endpoint(e => e.Name = DebitEndpoint);
         bus.AddConsumer<CreditConsumer>().Endpoint(e => e.Name = CreditEndpoint);
+        bus.AddConsumer<TransferViewConsumer>().Endpoint(e => e.Name = ViewEndpoint);
         // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction.
         bus.AddPostgresOutbox<BankDbContext>();
         bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
