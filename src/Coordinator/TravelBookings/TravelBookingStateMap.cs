@@ -4,7 +4,7 @@ using Transactions.Coordinator.Sagas;
 
 namespace Transactions.Coordinator.TravelBookings;
 
-internal sealed class TravelBookingStateMap : WorkflowSagaMap<TravelBookingState>
+internal sealed class TravelBookingStateMap : WorkflowSagaMapping<TravelBookingState>
 {
     public const int MaxReasonLength = 512;
 

@@ -108,10 +108,17 @@ public class TravelBookingSystem : IAsyncLifetime
             .ToListAsync();
     }
 
-    /// <summary>Messages in a queue, ready or unacknowledged, as the broker's statistics (a few seconds late) say.</summary>
+    /// <summary>
+    /// Messages in a queue, ready or unacknowledged, as the broker's statistics (a few seconds late) say; 0 for a queue
+    /// not declared yet (MassTransit declares an <c>_error</c> queue on its first fault).
+    /// </summary>
     public async Task<long> QueueDepthAsync(string queue)
     {
-        var body = await Services.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Services.VirtualHost}/{queue}");
+        using var response = await Services.Management.GetAsync($"api/queues/{Services.VirtualHost}/{queue}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return 0;
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
     }
 
