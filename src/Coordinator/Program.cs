@@ -1,6 +1,7 @@
 using Transactions.Coordinator.BankTransfers;
 using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Reconciliation;
 using Transactions.Coordinator.Sagas;
 using Transactions.Coordinator.TravelBookings;
 using Transactions.ServiceDefaults;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCoordinatorDatabase();
 builder.Services.AddSagaDeadlines();
+builder.AddReconciliation();
 builder.AddTransactionsBus(bus =>
 {
     bus.AddCoordinatorOutbox();
@@ -25,5 +27,6 @@ app.UseServiceDefaults();
 app.MapSagaEndpoints();
 app.MapBankTransferEndpoints();
 app.MapTravelBookingEndpoints();
+app.MapReconciliationEndpoints();
 
 return await app.RunServiceAsync(args);
