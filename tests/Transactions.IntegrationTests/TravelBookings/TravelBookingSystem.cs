@@ -44,7 +44,8 @@ public class TravelBookingSystem : IAsyncLifetime
                 await Services.CreateDatabaseAsync(name);
 
         var coordinator = Services.BrokerSettings();
-        coordinator["ConnectionStrings:Coordinator"] = await CreateCoordinatorDatabaseAsync();
+        coordinator["ConnectionStrings:Coordinator"] = await Services.CreateDatabaseAsync("coordinator");
+        coordinator["Database:MigrateOnStartup"] = "true";
         Configure(_participantSettings, coordinator);
         _coordinator = new ServiceHost<CoordinatorAssembly>(coordinator);
         Api = _coordinator.CreateClient();
@@ -56,16 +57,6 @@ public class TravelBookingSystem : IAsyncLifetime
     /// <summary>Settings a variant of the system adds to the participants' and the coordinator's.</summary>
     protected virtual void Configure(Dictionary<string, string?> participants, Dictionary<string, string?> coordinator)
     {
-    }
-
-    /// <summary>The coordinator's schema comes from its model here; its migrations are generated with the release.</summary>
-    async Task<string> CreateCoordinatorDatabaseAsync()
-    {
-        var connectionString = await Services.CreateDatabaseAsync("coordinator");
-        await using var db = new CoordinatorDbContext(new DbContextOptionsBuilder<CoordinatorDbContext>()
-            .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
-        await db.Database.EnsureCreatedAsync();
-        return connectionString;
     }
 
     public HttpClient Participant(string name) => _participants[name].CreateClient();
