@@ -26,6 +26,7 @@ public class TravelBookingSystem : IAsyncLifetime
 
     readonly Dictionary<string, ServiceHost<ParticipantsAssembly>> _participants = [];
     readonly Dictionary<string, string?> _participantSettings = [];
+    Dictionary<string, string?> _coordinatorSettings = [];
     ServiceHost<CoordinatorAssembly>? _coordinator;
 
     public IsolatedServices Services { get; } = new();
@@ -47,9 +48,8 @@ public class TravelBookingSystem : IAsyncLifetime
         coordinator["ConnectionStrings:Coordinator"] = await Services.CreateDatabaseAsync("coordinator");
         coordinator["Database:MigrateOnStartup"] = "true";
         Configure(_participantSettings, coordinator);
-        _coordinator = new ServiceHost<CoordinatorAssembly>(coordinator);
-        Api = _coordinator.CreateClient();
-        await ReadyAsync(Api, "coordinator");
+        _coordinatorSettings = coordinator;
+        await StartCoordinatorAsync();
         foreach (var name in Participants)
             await StartParticipantAsync(name);
     }
@@ -57,6 +57,20 @@ public class TravelBookingSystem : IAsyncLifetime
     /// <summary>Settings a variant of the system adds to the participants' and the coordinator's.</summary>
     protected virtual void Configure(Dictionary<string, string?> participants, Dictionary<string, string?> coordinator)
     {
+    }
+
+    public async Task StartCoordinatorAsync()
+    {
+        _coordinator = new ServiceHost<CoordinatorAssembly>(_coordinatorSettings);
+        Api = _coordinator.CreateClient();
+        await ReadyAsync(Api, "coordinator");
+    }
+
+    /// <summary>Tears the coordinator down, as if its process stopped: replies wait in its queue meanwhile.</summary>
+    public async Task StopCoordinatorAsync()
+    {
+        await _coordinator!.DisposeAsync();
+        _coordinator = null;
     }
 
     public HttpClient Participant(string name) => _participants[name].CreateClient();
