@@ -14,6 +14,7 @@ public static class ReconciliationRegistration
         services.AddSingleton<ReconciliationRunner>();
         services.AddSingleton<ReconciliationRequests>();
         services.AddHttpClient();
+        services.AddSingleton<IReconciliationCheck, StaleOutboxCheck>();
         services.AddSingleton<IReconciliationCheck, StuckSagaCheck>();
         services.AddSingleton<IReconciliationCheck, ErrorQueueCheck>();
 
