@@ -36,6 +36,13 @@ public sealed class PostgresOutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After a wake-up, how long delivery lets further commits gather before it runs a round: a round costs several
+    /// round trips whatever its size, so a few milliseconds here turn a round per commit into a round per burst.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan DeliveryLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>How long one message may take to be confirmed by the broker before the round counts it as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);

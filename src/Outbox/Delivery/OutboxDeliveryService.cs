@@ -90,7 +90,8 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
                     _signal.Set();
                     continue;
                 }
-                await _signal.WaitAsync(_options.PollingInterval, stoppingToken);
+                if (await _signal.WaitAsync(_options.PollingInterval, stoppingToken) && _options.DeliveryLinger > TimeSpan.Zero)
+                    await Task.Delay(_options.DeliveryLinger, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
