@@ -35,12 +35,17 @@ public static class ReconcileBench
         Console.WriteLine();
         Console.WriteLine($"Reconciliation run, {repeat} timed runs per mode (after an untimed warm-up run of each)");
         Console.WriteLine($"{"saga rows",10} {"finished",10} {"stuck",6} {"mode",5} {"min ms",8} {"median ms",10} " +
-                          $"{"max ms",8} {"found",6} {"actions",8} {"load s",7}");
+                          $"{"max ms",8} {"saga SQL ms",12} {"found",6} {"actions",8} {"load s",7}");
         foreach (var s in scales)
-            foreach (var (mode, times) in new[] { ("dry", s.Dry), ("real", s.Real) })
+            foreach (var (mode, timings) in new[] { ("dry", s.Dry), ("real", s.Real) })
+            {
+                var runs = timings.Select(t => t.RunMs).ToList();
                 Console.WriteLine($"{s.Total,10:N0} {s.Total - s.Stuck,10:N0} {s.Stuck,6:N0} {mode,5} " +
-                                  $"{times.Min(),8:F1} {Median(times),10:F1} {times.Max(),8:F1} {s.Found,6} " +
+                                  $"{runs.Min(),8:F1} {Median(runs),10:F1} {runs.Max(),8:F1} " +
+                                  $"{Median(timings.Select(t => t.SagaSqlMs).ToList()),12:F1} {s.Stuck,6} " +
                                   $"{(mode == "dry" ? 0 : s.Stuck),8} {s.LoadSeconds,7:F1}");
+            }
+        Console.WriteLine("saga SQL ms: median time PostgreSQL took to answer the run's queries on the saga table.");
         foreach (var s in scales)
             foreach (var (sql, plan) in s.Plans)
             {
@@ -67,44 +72,45 @@ public static class ReconcileBench
         // Untimed warm-up runs compile and connect. The dry one sends the same queries as a real run and nothing
         // else runs then (no saga is consuming), so it is the one whose queries are recorded.
         recorder.Recording = true;
-        await TimeRunAsync(runner, dryRun: true, stuck, ct);
+        await TimeRunAsync(runner, recorder, dryRun: true, stuck, ct);
         recorder.Recording = false;
-        var warmUp = await TimeRunAsync(runner, dryRun: false, stuck, ct);
-        await WaitAndRestoreAsync(database, warmUp.Run.StartedAt - noProgressAfter, ct);
-
-        var dry = new List<double>();
-        for (var i = 0; i < repeat; i++)
-            dry.Add((await TimeRunAsync(runner, dryRun: true, stuck, ct)).Milliseconds);
-        var real = new List<double>();
-        for (var i = 0; i < repeat; i++)
-        {
-            var (milliseconds, run) = await TimeRunAsync(runner, dryRun: false, stuck, ct);
-            real.Add(milliseconds);
-            await WaitAndRestoreAsync(database, run.StartedAt - noProgressAfter, ct);
-        }
-        Console.WriteLine($"[{total:N0} rows] dry {string.Join(", ", dry.Select(t => t.ToString("F0")))} ms; " +
-                          $"real {string.Join(", ", real.Select(t => t.ToString("F0")))} ms");
-
+        // Planned on the table as loaded, before the real runs below churn the stuck rows.
         var plans = new List<(string, string)>();
         foreach (var query in recorder.Queries)
             plans.Add((query.Sql, await SagaQueryRecorder.ExplainAsync(database, query, ct)));
+        var warmUp = await TimeRunAsync(runner, recorder, dryRun: false, stuck, ct);
+        await WaitAndRestoreAsync(database, warmUp.Run.StartedAt - noProgressAfter, ct);
+
+        var dry = new List<Timing>();
+        for (var i = 0; i < repeat; i++)
+            dry.Add((await TimeRunAsync(runner, recorder, dryRun: true, stuck, ct)).Timing);
+        var real = new List<Timing>();
+        for (var i = 0; i < repeat; i++)
+        {
+            var (timing, run) = await TimeRunAsync(runner, recorder, dryRun: false, stuck, ct);
+            real.Add(timing);
+            await WaitAndRestoreAsync(database, run.StartedAt - noProgressAfter, ct);
+        }
+        Console.WriteLine($"[{total:N0} rows] dry {string.Join(", ", dry.Select(t => t.RunMs.ToString("F0")))} ms; " +
+                          $"real {string.Join(", ", real.Select(t => t.RunMs.ToString("F0")))} ms");
         await host.StopAsync(ct);
-        return new ScaleResult(total, stuck, loadSeconds, stuck, dry, real, plans);
+        return new ScaleResult(total, stuck, loadSeconds, dry, real, plans);
     }
 
     /// <summary>One full run; fails unless it examined and found exactly the stuck sagas and no check failed.</summary>
-    static async Task<(double Milliseconds, ReconciliationRun Run)> TimeRunAsync(ReconciliationRunner runner,
-        bool dryRun, int stuck, CancellationToken ct)
+    static async Task<(Timing Timing, ReconciliationRun Run)> TimeRunAsync(ReconciliationRunner runner,
+        SagaQueryRecorder recorder, bool dryRun, int stuck, CancellationToken ct)
     {
+        recorder.ResetExecutionTime();
         var watch = Stopwatch.StartNew();
         var run = await runner.RunAsync(new ReconciliationRequest("request", dryRun, RequeueErrorQueues: false), ct);
-        var elapsed = watch.Elapsed.TotalMilliseconds;
+        var timing = new Timing(watch.Elapsed.TotalMilliseconds, recorder.ExecutionTime.TotalMilliseconds);
         var found = run.Findings.Count(f => f.Kind == "overdue");
         var sent = run.Actions.Count(a => a.Result == "sent");
         if (run.Errors.Count > 0 || found != stuck || sent != (dryRun ? 0 : stuck))
             throw new InvalidOperationException($"Run {run.Id} (dry run {dryRun}) found {found} overdue sagas and " +
                 $"re-sent {sent} deadlines, expected {stuck}; errors: {string.Join("; ", run.Errors)}");
-        return (elapsed, run);
+        return (timing, run);
     }
 
     /// <summary>
@@ -136,6 +142,9 @@ public static class ReconcileBench
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
-    sealed record ScaleResult(int Total, int Stuck, double LoadSeconds, int Found, List<double> Dry, List<double> Real,
+    /// <summary>A run's duration, and the part of it PostgreSQL spent answering the saga table queries.</summary>
+    sealed record Timing(double RunMs, double SagaSqlMs);
+
+    sealed record ScaleResult(int Total, int Stuck, double LoadSeconds, List<Timing> Dry, List<Timing> Real,
         List<(string Sql, string Plan)> Plans);
 }

@@ -11,8 +11,14 @@ namespace Transactions.Bench.Reconcile;
 sealed class SagaQueryRecorder(string table) : DbCommandInterceptor
 {
     readonly Dictionary<string, NpgsqlParameter[]> _queries = [];
+    long _executionTicks;
 
     public bool Recording { get; set; }
+
+    /// <summary>Time PostgreSQL took to answer the recorded queries since <see cref="ResetExecutionTime"/>.</summary>
+    public TimeSpan ExecutionTime => TimeSpan.FromTicks(Interlocked.Read(ref _executionTicks));
+
+    public void ResetExecutionTime() => Interlocked.Exchange(ref _executionTicks, 0);
 
     public IReadOnlyList<(string Sql, NpgsqlParameter[] Parameters)> Queries
     {
@@ -31,6 +37,17 @@ sealed class SagaQueryRecorder(string table) : DbCommandInterceptor
                 _queries.TryAdd(command.CommandText,
                     command.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone()).ToArray());
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData,
+        DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        bool recorded;
+        lock (_queries)
+            recorded = _queries.ContainsKey(command.CommandText);
+        if (recorded)
+            Interlocked.Add(ref _executionTicks, eventData.Duration.Ticks);
+        return base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
     }
 
     /// <summary>EXPLAIN (ANALYZE, BUFFERS) of a recorded query, run with its recorded parameters.</summary>
