@@ -14,6 +14,9 @@ public sealed record SagaListQuery(string? Workflow, string? State, bool? IsTerm
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
+    /// <summary>Bounds stuckFor so that now - stuckFor stays a valid instant.</summary>
+    public static readonly TimeSpan MaxStuckFor = TimeSpan.FromDays(3650);
+
     /// <summary>The query, or a 400 problem naming every parameter at fault.</summary>
     public static (SagaListQuery? Query, IResult? Problem) Parse(IQueryCollection query,
         IEnumerable<SagaWorkflow> workflows)
@@ -37,8 +40,9 @@ public sealed record SagaListQuery(string? Workflow, string? State, bool? IsTerm
         TimeSpan? stuckFor = null;
         if (Text(query, "stuckFor") is { } stuckText)
         {
-            var ok = TryParseDuration(stuckText, out var stuck) && stuck > TimeSpan.Zero;
-            rules.Check(ok, "stuckFor", "Must be a positive number of seconds or a TimeSpan such as 00:05:00.");
+            var ok = TryParseDuration(stuckText, out var stuck) && stuck > TimeSpan.Zero && stuck <= MaxStuckFor;
+            rules.Check(ok, "stuckFor",
+                "Must be a positive number of seconds or a TimeSpan such as 00:05:00, at most 3650 days.");
             stuckFor = ok ? stuck : null;
         }
 
@@ -70,10 +74,10 @@ public sealed record SagaListQuery(string? Workflow, string? State, bool? IsTerm
 
     static bool TryParseDuration(string text, out TimeSpan duration)
     {
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            && seconds <= TimeSpan.MaxValue.TotalSeconds)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            duration = TimeSpan.FromSeconds(seconds);
+            // Too many seconds for a TimeSpan is still a number of seconds: out of range, not malformed.
+            duration = seconds <= MaxStuckFor.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue;
             return true;
         }
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);

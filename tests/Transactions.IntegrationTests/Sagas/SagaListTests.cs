@@ -139,6 +139,8 @@ public sealed class SagaListTests(SagaListSystem fixture) : IClassFixture<SagaLi
     [InlineData("stuckFor=-5", "stuckFor")]
     [InlineData("stuckFor=0", "stuckFor")]
     [InlineData("stuckFor=soon", "stuckFor")]
+    [InlineData("stuckFor=99999999999", "stuckFor")]
+    [InlineData("stuckFor=10000.00:00:00", "stuckFor")]
     [InlineData("stuckFor=60&isTerminal=true", "isTerminal")]
     [InlineData("createdFrom=yesterday", "createdFrom")]
     [InlineData("createdFrom=2026-03-02T00:00:00Z&createdTo=2026-03-01T00:00:00Z", "createdTo")]
