@@ -25,6 +25,7 @@ var app = builder.Build();
 
 app.UseServiceDefaults();
 app.MapSagaEndpoints();
+app.MapSagaListEndpoints();
 app.MapBankTransferEndpoints();
 app.MapTravelBookingEndpoints();
 app.MapReconciliationEndpoints();
