@@ -32,6 +32,8 @@ public static class BankTransferRegistration
             if (name == EndpointName)
                 PartitionByTransfer(endpoint);
         });
+        // Reconciliation asks the bank for its view of finished transfers (the business check).
+        bus.AddRequestClient<GetBankTransferViews>(new Uri("queue:bank-transfer-views"), RequestTimeout.After(s: 30));
         return bus;
     }
 
