@@ -8,8 +8,8 @@ namespace Transactions.Outbox.Sagas;
 /// <summary>
 /// The saga repository as one message sees it: loads, inserts and saves the saga through the message's
 /// <see cref="DbContext"/>, inside the transaction that <see cref="PostgresSagaRepositoryContextFactory{TDbContext,TSaga}"/>
-/// or the outbox opened. Every write stamps the saga and bumps its version; a failed write forgets the entity, so a
-/// retry on the same <see cref="DbContext"/> reloads the current row instead of reusing a stale copy.
+/// or the outbox opened. Every write stamps the saga and bumps its version; the factory forgets what a failed attempt
+/// tracked, and a load always reads the current row, so a retry on the same <see cref="DbContext"/> starts afresh.
 /// </summary>
 sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
     : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
@@ -47,6 +47,8 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
             // Another consumer inserted it first (EF rolled back to its savepoint, the transaction is still usable):
             // returning null makes MassTransit load the existing saga and apply this message to it.
             Forget(instance);
+            LogContext.Debug?.Log("Saga {SagaType} {CorrelationId} was inserted by another consumer first; loading it",
+                TypeCache<TSaga>.ShortName, instance.CorrelationId);
             return null!;
         }
         return await factory.CreateSagaConsumeContext(db, consumeContext, instance, SagaConsumeContextMode.Insert);
@@ -65,19 +67,19 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
     {
         SagaStamps.Inserted(context.Saga, time.GetUtcNow());
         db.Set<TSaga>().Add(context.Saga);
-        return SaveOrForget(context.Saga);
+        return db.SaveChangesAsync(CancellationToken);
     }
 
     public Task Update(SagaConsumeContext<TSaga> context)
     {
         SagaStamps.Updated(context.Saga, time.GetUtcNow());
-        return SaveOrForget(context.Saga);
+        return db.SaveChangesAsync(CancellationToken);
     }
 
     public Task Delete(SagaConsumeContext<TSaga> context)
     {
         db.Set<TSaga>().Remove(context.Saga);
-        return SaveOrForget(context.Saga);
+        return db.SaveChangesAsync(CancellationToken);
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context)
@@ -96,19 +98,6 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
         SagaConsumeContextMode mode)
         where T : class =>
         factory.CreateSagaConsumeContext(db, context, instance, mode);
-
-    async Task SaveOrForget(TSaga saga)
-    {
-        try
-        {
-            await db.SaveChangesAsync(CancellationToken);
-        }
-        catch
-        {
-            Forget(saga);
-            throw;
-        }
-    }
 
     void Forget(TSaga saga) => db.Entry(saga).State = EntityState.Detached;
 

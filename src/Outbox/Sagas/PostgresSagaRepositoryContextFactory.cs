@@ -24,7 +24,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         where T : class
     {
         var db = MessageDbContext(context);
-        return InTransaction(db, context.CancellationToken, () =>
+        return InTransaction(db, context, () =>
             next.Send(new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, time)));
     }
 
@@ -33,7 +33,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         where T : class
     {
         var db = MessageDbContext(context);
-        return InTransaction(db, context.CancellationToken, async () =>
+        return InTransaction(db, context, async () =>
         {
             var instances = await db.Set<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
             var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, time);
@@ -70,12 +70,12 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         return scopedServices.GetRequiredService<TDbContext>();
     }
 
-    static async Task InTransaction(DbContext db, CancellationToken cancellationToken, Func<Task> work)
+    static async Task InTransaction(DbContext db, ConsumeContext context, Func<Task> work)
     {
         if (db.Database.CurrentTransaction is not null)
         {
             // The outbox (or the caller) owns the transaction and commits the saga together with what it sends.
-            await work();
+            await LeavingNothingBehindOnFailure(db, context, work);
             return;
         }
 
@@ -83,8 +83,32 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            await work();
+            await LeavingNothingBehindOnFailure(db, context, work);
             await transaction.CommitAsync(ct);
-        }, cancellationToken);
+        }, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one attempt at the message; when it fails, forgets every entity the attempt began tracking. A lost race is
+    /// retried on the same <see cref="DbContext"/> when the outbox holds the scope, and the failed attempt's saga copy
+    /// and the outbox rows of what it published would otherwise be saved by the next attempt: sent twice, or sent
+    /// although the state change that sent them was discarded.
+    /// </summary>
+    static async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work)
+    {
+        var trackedBefore = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        try
+        {
+            await work();
+        }
+        catch (Exception e)
+        {
+            foreach (var entry in db.ChangeTracker.Entries().Where(x => !trackedBefore.Contains(x.Entity)).ToList())
+                entry.State = EntityState.Detached;
+            if (SagaConflict.IsConflict(e))
+                LogContext.Debug?.Log("Saga {SagaType} {CorrelationId} was changed by another consumer first: {Conflict}",
+                    TypeCache<TSaga>.ShortName, context.CorrelationId, e.GetType().Name);
+            throw;
+        }
     }
 }

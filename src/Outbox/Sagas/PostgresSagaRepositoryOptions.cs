@@ -2,8 +2,9 @@ namespace Transactions.Outbox.Sagas;
 
 /// <summary>
 /// How the saga endpoint retries a message that lost a race for the same saga (see <see cref="SagaConflict"/>):
-/// exponential backoff from <see cref="MinInterval"/> to <see cref="MaxInterval"/>, at most <see cref="RetryLimit"/>
-/// times, after which the message faults to the endpoint's error queue.
+/// MassTransit's exponential backoff, waiting <see cref="MinInterval"/> plus <see cref="IntervalDelta"/> times 2^n
+/// (capped at <see cref="MaxInterval"/>, with jitter) before retry n, at most <see cref="RetryLimit"/> times, after
+/// which the message faults to the endpoint's error queue.
 /// </summary>
 public sealed class PostgresSagaRepositoryOptions
 {

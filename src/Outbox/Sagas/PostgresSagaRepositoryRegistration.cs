@@ -1,6 +1,7 @@
 using System.Reflection;
 using MassTransit;
 using MassTransit.Configuration;
+using MassTransit.DependencyInjection;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,11 +79,20 @@ public static class PostgresSagaRepositoryRegistration
     /// <summary>
     /// MassTransit keeps each saga's registration in the service collection; its configure actions run when the saga's
     /// endpoint is built, which is where the conflict retry belongs: around the repository, so each attempt reloads.
+    /// The last one for the saga is the one <c>AddSagaStateMachine</c> just returned.
     /// </summary>
     static ISagaRegistration SagaRegistration<TSaga>(IServiceCollection services) =>
-        services.Select(d => d.IsKeyedService ? null : d.ImplementationInstance).OfType<ISagaRegistration>()
-            .FirstOrDefault(r => r.Type == typeof(TSaga))
+        services.Where(d => !d.IsKeyedService).Select(d => AsSagaRegistration(d.ImplementationInstance))
+            .LastOrDefault(r => r?.Type == typeof(TSaga))
         ?? throw new ConfigurationException(
-            $"{typeof(TSaga).Name} is not registered with AddSagaStateMachine on the bus's own registration: " +
-            "call PostgresRepository on the configurator AddSagaStateMachine returns.");
+            $"{typeof(TSaga).Name} has no saga registration: call PostgresRepository on what AddSagaStateMachine returns.");
+
+    // The default bus keeps the registration itself; a bus of its own (AddMassTransit<TBus>) keeps it bound to TBus.
+    static ISagaRegistration? AsSagaRegistration(object? instance) => instance switch
+    {
+        ISagaRegistration registration => registration,
+        not null when instance.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(Bind<,>)
+            => type.GetProperty(nameof(Bind<object, object>.Value))?.GetValue(instance) as ISagaRegistration,
+        _ => null,
+    };
 }
