@@ -1,14 +1,17 @@
 using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Telemetry;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
 using Transactions.ServiceDefaults.Security;
+using Transactions.ServiceDefaults.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSecurity();
+builder.AddCoordinatorTelemetry();
 builder.Services.AddApiDocumentation();
 builder.AddCoordinatorDatabase();
 builder.AddTransactionsBus(bus => { });
@@ -16,6 +19,7 @@ builder.AddTransactionsBus(bus => { });
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseTelemetry();
 app.UseSecurity();
 app.MapApiDocumentation();
 

@@ -3,6 +3,7 @@ using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
 using Transactions.ServiceDefaults.Security;
+using Transactions.ServiceDefaults.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ var participants = ParticipantModules.Selected(builder.Configuration);
 
 builder.AddServiceDefaults();
 builder.AddSecurity();
+builder.AddTelemetry();
 foreach (var participant in participants)
     participant.AddServices(builder);
 builder.AddTransactionsBus(bus =>
@@ -21,6 +23,7 @@ builder.AddTransactionsBus(bus =>
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseTelemetry();
 app.UseSecurity();
 foreach (var participant in participants)
     participant.MapEndpoints(app);
