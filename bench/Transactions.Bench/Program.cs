@@ -1,1 +1,11 @@
-﻿Console.WriteLine("Hello, World!");
+using Transactions.Bench;
+using Transactions.Bench.Outbox;
+
+// dotnet run -c Release --project bench/Transactions.Bench -- <mode> [options]
+// Each mode lives in its own folder and reads RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL and POSTGRES_URL.
+var options = BenchOptions.Parse(args.Skip(1));
+return args.FirstOrDefault() switch
+{
+    "outbox" => await OutboxBench.RunAsync(options),
+    _ => BenchOptions.Usage("modes: outbox [--messages N] [--rate R] [--writers W] [--per-commit M]"),
+};

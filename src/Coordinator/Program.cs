@@ -1,5 +1,8 @@
+using Transactions.Coordinator.BankTransfers;
+using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Sagas;
 using Transactions.Coordinator.Telemetry;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
@@ -14,7 +17,12 @@ builder.AddSecurity();
 builder.AddCoordinatorTelemetry();
 builder.Services.AddApiDocumentation();
 builder.AddCoordinatorDatabase();
-builder.AddTransactionsBus(bus => { });
+builder.Services.AddSagaDeadlines();
+builder.AddTransactionsBus(bus =>
+{
+    bus.AddCoordinatorOutbox();
+    bus.AddBankTransfers();
+});
 
 var app = builder.Build();
 
@@ -22,5 +30,7 @@ app.UseServiceDefaults();
 app.UseTelemetry();
 app.UseSecurity();
 app.MapApiDocumentation();
+app.MapSagaEndpoints();
+app.MapBankTransferEndpoints();
 
 return await app.RunServiceAsync(args);

@@ -1,3 +1,4 @@
+using Transactions.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Transactions.Coordinator.Persistence;
@@ -9,5 +10,6 @@ public sealed class CoordinatorDbContext(DbContextOptions<CoordinatorDbContext> 
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CoordinatorDbContext).Assembly,
             t => t.Namespace?.StartsWith("Transactions.Coordinator", StringComparison.Ordinal) == true);
+        modelBuilder.AddTransactionalOutbox();
     }
 }

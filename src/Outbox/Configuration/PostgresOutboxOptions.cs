@@ -34,6 +34,10 @@ public sealed class PostgresOutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long delivery waits at start-up for this process's bus to become healthy (its queues bound).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan BusReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>First wait after a round that could deliver nothing (broker down); doubles with jitter up to the maximum.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);

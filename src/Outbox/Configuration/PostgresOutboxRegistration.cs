@@ -3,7 +3,6 @@ using MassTransit.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Transactions.Outbox.Delivery;
 using Transactions.Outbox.Inbox;
 using Transactions.Outbox.Outbox;
@@ -28,15 +27,17 @@ public static class PostgresOutboxRegistration
         where TDbContext : DbContext
     {
         configurator.TryAddSingleton(TimeProvider.System);
+        configurator.AddMetrics();
+        configurator.TryAddSingleton<OutboxMetrics>();
         configurator.AddOptions<PostgresOutboxOptions>()
             .BindConfiguration(PostgresOutboxOptions.Section)
             .Configure(o => configure?.Invoke(o))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        configurator.TryAddSingleton(services => new OutboxNotifyInterceptor(
-            services.GetRequiredService<IOptions<PostgresOutboxOptions>>().Value.NotificationChannel));
+        configurator.TryAddSingleton<OutboxWakeup<TDbContext>>();
+        configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>
-            o.AddInterceptors(services.GetRequiredService<OutboxNotifyInterceptor>()));
+            o.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<TDbContext>>()));
         configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, OutboxBusContextProvider<TDbContext>>());
         configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
         configurator.AddHostedService<InboxCleanupService<TDbContext>>();

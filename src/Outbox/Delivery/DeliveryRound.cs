@@ -20,7 +20,7 @@ readonly record struct DeliveryRoundResult(int Taken, int Removed, Exception? Fa
 /// the message id is kept, so inboxes downstream turn that into exactly-once effects.
 /// </summary>
 sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, PostgresOutboxOptions options,
-    TimeProvider time, ILogger logger)
+    OutboxMetrics metrics, TimeProvider time, ILogger logger)
     where TDbContext : DbContext
 {
     // pg_try_advisory_xact_lock per partition key: a key another instance is delivering is skipped whole, so a later
@@ -51,6 +51,8 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
         if (!removed.IsEmpty)
             await db.Database.ExecuteSqlRawAsync(DeleteDelivered, [removed.ToArray()], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.Delivered(removed.Count);
+        metrics.Failed(failures.Count);
 
         failures.TryPeek(out var failure);
         return new DeliveryRoundResult(batch.Count, removed.Count, failure);
@@ -72,9 +74,12 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.DeliveryTimeout);
-                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
+                // WaitAsync as well as the token: a round holds row locks, so no wait inside it may outlive the timeout,
+                // even one that does not observe cancellation (resolving an endpoint while the broker is away).
+                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress).WaitAsync(timeout.Token);
                 await endpoint.Send(new SerializedMessageBody(),
-                    new OutboxMessageSendPipe(new StoredMessageContext(message), message.DestinationAddress), timeout.Token);
+                        new OutboxMessageSendPipe(new StoredMessageContext(message), message.DestinationAddress), timeout.Token)
+                    .WaitAsync(timeout.Token);
                 removed.Add(message.SequenceNumber);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -14,13 +14,14 @@ namespace Transactions.Outbox.Delivery;
 /// fallback), runs rounds back to back while batches come back full, and backs off exponentially with jitter while
 /// the broker (or the database) is unavailable, resuming by itself when it returns.
 /// </summary>
-sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBus bus,
-    IOptions<PostgresOutboxOptions> options, TimeProvider time, ILogger<OutboxDeliveryService<TDbContext>> logger)
+sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusControl bus,
+    IOptions<PostgresOutboxOptions> options, OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, TimeProvider time,
+    ILogger<OutboxDeliveryService<TDbContext>> logger)
     : BackgroundService
     where TDbContext : DbContext
 {
     readonly PostgresOutboxOptions _options = options.Value;
-    readonly DeliverySignal _signal = new();
+    readonly DeliverySignal _signal = wakeup.Signal;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,13 +31,32 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBus b
                 ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string.");
 
         var listener = new OutboxNotificationListener(connectionString, _options, _signal, time, logger);
-        var round = new DeliveryRound<TDbContext>(services, bus, _options, time, logger);
+        var round = new DeliveryRound<TDbContext>(services, bus, _options, metrics, time, logger);
         var pipeline = BuildRetryPipeline();
 
+        await WaitForBusAsync(stoppingToken);
         var loops = Enumerable.Range(0, _options.DeliveryConcurrency)
             .Select(_ => DeliverUntilStoppedAsync(round, pipeline, stoppingToken))
             .Append(listener.RunAsync(stoppingToken));
         await Task.WhenAll(loops);
+    }
+
+    /// <summary>
+    /// Lets this process's receive endpoints bind their queues first: a message published to an exchange nobody is
+    /// bound to yet is dropped by RabbitMQ. Bounded, because a broker that is away is handled by the retries.
+    /// </summary>
+    async Task WaitForBusAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(_options.BusReadyTimeout);
+        try
+        {
+            await bus.WaitForHealthStatus(BusHealthStatus.Healthy, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("The bus was not healthy within {Timeout}; delivering anyway", _options.BusReadyTimeout);
+        }
     }
 
     async Task DeliverUntilStoppedAsync(DeliveryRound<TDbContext> round, ResiliencePipeline pipeline,

@@ -7,7 +7,7 @@ public static class ParticipantModules
     public const string Section = "Participants:Enabled";
 
     /// <summary>Every participant this host can run.</summary>
-    static IReadOnlyList<IParticipantModule> All() => [];
+    static IReadOnlyList<IParticipantModule> All() => [new Bank.BankParticipant()];
 
     /// <summary>
     /// The modules named in <c>Participants:Enabled</c> (all when unset). An unknown name stops the process with the

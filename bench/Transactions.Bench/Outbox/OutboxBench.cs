@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Transactions.Outbox;
+using Transactions.ServiceDefaults.Messaging;
+using Transactions.ServiceDefaults.Persistence;
+
+namespace Transactions.Bench.Outbox;
+
+/// <summary>
+/// Mode <c>outbox</c>: concurrent writers commit N messages through the outbox (each commit also inserts a business
+/// row), one process delivers and consumes them; prints delivered msg/s, commit-to-consume latency and, against the
+/// same broker, the raw confirmed-publish rate. <c>--rate R</c> paces the writers at R msg/s (latency under load);
+/// without it they write as fast as they can (throughput).
+/// </summary>
+public static class OutboxBench
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var messages = options.Int("messages", 20_000);
+        var writers = options.Int("writers", 16);
+        var perCommit = options.Int("per-commit", 1);
+        int? rate = options.Has("rate") ? options.Int("rate", 1_000) : null;
+        var batch = options.Int("batch", new PostgresOutboxOptions().DeliveryBatchSize);
+
+        await using var servers = await BenchServers.CreateAsync("outbox");
+        var connectionString = servers.PostgresConnectionString(servers.Name);
+        await using (var db = new BenchDbContext(new DbContextOptionsBuilder<BenchDbContext>()
+                         .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options))
+            await db.Database.EnsureCreatedAsync();
+        Console.WriteLine($"PostgreSQL fsync={await ShowAsync(connectionString, "fsync")}, " +
+                          $"synchronous_commit={await ShowAsync(connectionString, "synchronous_commit")}");
+
+        var recorder = new BenchRecorder(messages);
+        using var host = await StartHostAsync(servers, recorder, batch);
+
+        var started = Stopwatch.GetTimestamp();
+        var committed = await WriteAsync(host, messages, writers, perCommit, rate);
+        var commitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var deadline = Task.Delay(TimeSpan.FromSeconds(60 + messages / 500.0));
+        if (await Task.WhenAny(recorder.AllConsumed, deadline) != recorder.AllConsumed)
+        {
+            Console.WriteLine($"FAILED: only {recorder.ConsumedCount} of {messages} messages consumed before the deadline");
+            return 1;
+        }
+        var deliverSeconds = Stopwatch.GetElapsedTime(started, recorder.LastConsumed).TotalSeconds;
+        await host.StopAsync();
+
+        var latencies = recorder.LatenciesMs();
+        var delivered = messages / deliverSeconds;
+        var bodySize = 700;
+        var raw = await RawPublishBench.MessagesPerSecondAsync(servers, Math.Min(messages, 50_000), bodySize, batch);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"""
+             outbox: {messages} messages, {writers} writers, {perCommit} per commit, rate {(rate is null ? "unlimited" : rate + " msg/s")}, delivery batch {batch}
+               committed:  {committed} msg/s ({commitSeconds:0.00} s)
+               delivered:  {delivered:0} msg/s (first commit to last consume, {deliverSeconds:0.00} s), duplicates {recorder.Duplicates}
+               latency commit->consume: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
+             raw confirmed publish: {raw:0} msg/s ({bodySize}-byte persistent messages, {batch} unconfirmed at most)
+             ratio delivered/raw: {delivered / raw:0.00}
+             """));
+        return 0;
+    }
+
+    static async Task<IHost> StartHostAsync(BenchServers servers, BenchRecorder recorder, int batch)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var settings = servers.Settings();
+        settings["RabbitMq:PrefetchCount"] = "500";
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(recorder);
+        builder.AddPostgresDbContext<BenchDbContext>("Bench");
+        builder.AddTransactionsBus(x =>
+        {
+            x.AddPostgresOutbox<BenchDbContext>(o => o.DeliveryBatchSize = batch);
+            x.AddConsumer<BenchMessageConsumer>();
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        var status = await host.Services.GetRequiredService<IBusControl>()
+            .WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (status != BusHealthStatus.Healthy)
+            throw new InvalidOperationException($"The bus did not become healthy: {status}");
+        return host;
+    }
+
+    /// <summary>Commits all messages; returns the commit rate in msg/s.</summary>
+    static async Task<int> WriteAsync(IHost host, int messages, int writers, int perCommit, int? rate)
+    {
+        var recorder = host.Services.GetRequiredService<BenchRecorder>();
+        var next = -perCommit;
+        var started = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var first = Interlocked.Add(ref next, perCommit);
+                if (first >= messages)
+                    return;
+                if (rate is { } perSecond)
+                {
+                    // Pacing: commit number first/perCommit is due at first/rate seconds after the start.
+                    var due = TimeSpan.FromSeconds((double)first / perSecond) - started.Elapsed;
+                    if (due > TimeSpan.Zero)
+                        await Task.Delay(due);
+                }
+                var last = Math.Min(first + perCommit, messages);
+                await using var scope = host.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<BenchDbContext>();
+                var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+                db.Add(new BenchOrder { Amount = 12.34m, Currency = "EUR" });
+                for (var i = first; i < last; i++)
+                    await publish.Publish(new BenchMessage(i));
+                await db.SaveChangesAsync();
+                var at = Stopwatch.GetTimestamp();
+                for (var i = first; i < last; i++)
+                    recorder.Committed(i, at);
+            }
+        })));
+        return (int)(messages / started.Elapsed.TotalSeconds);
+    }
+
+    static async Task<string> ShowAsync(string connectionString, string setting)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SHOW " + setting, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,214 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Transactions.Contracts.BankTransfers;
+using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.Sagas;
+using static Transactions.Coordinator.BankTransfers.BankTransferState;
+
+namespace Transactions.Coordinator.BankTransfers;
+
+/// <summary>
+/// A transfer as TCC: both Trys in parallel; when both succeed, Confirm both; when either is refused or the Try
+/// deadline passes, Cancel both. Confirm and Cancel are resent with backoff on a durable deadline until answered;
+/// the bank's barrier makes every repeat harmless. Late and repeated messages are ignored.
+/// </summary>
+public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTransferState>
+{
+    readonly TimeProvider _time;
+    readonly BankTransferOptions _options;
+    readonly ILogger<BankTransferStateMachine> _logger;
+
+    public State Trying { get; private set; } = null!;
+    public State Confirming { get; private set; } = null!;
+    public State Cancelling { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Cancelled { get; private set; } = null!;
+
+    public Event<StartBankTransfer> Started { get; private set; } = null!;
+    public Event<DebitTried> DebitTried { get; private set; } = null!;
+    public Event<CreditTried> CreditTried { get; private set; } = null!;
+    public Event<DebitRefused> DebitRefused { get; private set; } = null!;
+    public Event<CreditRefused> CreditRefused { get; private set; } = null!;
+    public Event<DebitConfirmed> DebitConfirmed { get; private set; } = null!;
+    public Event<CreditConfirmed> CreditConfirmed { get; private set; } = null!;
+    public Event<DebitCancelled> DebitCancelled { get; private set; } = null!;
+    public Event<CreditCancelled> CreditCancelled { get; private set; } = null!;
+    public Event<DeadlineExpired> DeadlinePassed { get; private set; } = null!;
+
+    public BankTransferStateMachine(TimeProvider time, IOptions<BankTransferOptions> options,
+        ILogger<BankTransferStateMachine> logger)
+    {
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+
+        InstanceState(s => s.CurrentState);
+        Event(() => Started, e => e.CorrelateById(c => c.Message.TransferId));
+        Event(() => DeadlinePassed, e =>
+        {
+            e.CorrelateById(c => c.Message.SagaId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Reply(() => DebitTried, c => c.TransferId);
+        Reply(() => CreditTried, c => c.TransferId);
+        Reply(() => DebitRefused, c => c.TransferId);
+        Reply(() => CreditRefused, c => c.TransferId);
+        Reply(() => DebitConfirmed, c => c.TransferId);
+        Reply(() => CreditConfirmed, c => c.TransferId);
+        Reply(() => DebitCancelled, c => c.TransferId);
+        Reply(() => CreditCancelled, c => c.TransferId);
+
+        // A repeated start, a late answer, an outdated deadline: the transfer has moved on, nothing to do.
+        OnUnhandledEvent(c =>
+        {
+            logger.LogDebug("Transfer {TransferId} in {State} ignores {Event}", c.Saga.CorrelationId,
+                c.Saga.CurrentState, c.Event.Name);
+            return Task.CompletedTask;
+        });
+
+        Initially(
+            When(Started, c => BankTransferRules.Check(c.Message).IsValid)
+                .Then(Begin)
+                .ThenAsync(PublishTrysAsync)
+                .Then(c => WaitUntil(c.Saga, _options.TryTimeout))
+                .Then(c => Record(c, Trying)).TransitionTo(Trying),
+            When(Started, c => !BankTransferRules.Check(c.Message).IsValid)
+                .Then(Begin)
+                .Then(c => c.Saga.Outcome = "Invalid transfer: " + BankTransferRules.Describe(BankTransferRules.Check(c.Message)))
+                .Then(c => Record(c, Cancelled)).TransitionTo(Cancelled)
+                .Publish(c => new BankTransferCancelled(c.Saga.CorrelationId, c.Saga.Outcome!)));
+
+        During(Trying,
+            When(DebitTried).Then(c => c.Saga.Step(Debit, TryPhase).Succeed())
+                .If(c => c.Saga.BothSucceeded(TryPhase), StartConfirming),
+            When(CreditTried).Then(c => c.Saga.Step(Credit, TryPhase).Succeed())
+                .If(c => c.Saga.BothSucceeded(TryPhase), StartConfirming),
+            When(DebitRefused).Then(c => Refused(c.Saga, Debit, c.Message.Reason)).Then(StartCancelling)
+                .ThenAsync(PublishCancelsAsync).Then(c => Record(c, Cancelling)).TransitionTo(Cancelling),
+            When(CreditRefused).Then(c => Refused(c.Saga, Credit, c.Message.Reason)).Then(StartCancelling)
+                .ThenAsync(PublishCancelsAsync).Then(c => Record(c, Cancelling)).TransitionTo(Cancelling),
+            When(DeadlinePassed, IsCurrent)
+                .Then(c => c.Saga.Outcome = $"Try deadline passed after {_options.TryTimeout.TotalSeconds:0.#} s.")
+                .Then(StartCancelling)
+                .ThenAsync(PublishCancelsAsync).Then(c => Record(c, Cancelling)).TransitionTo(Cancelling));
+
+        During(Confirming,
+            When(DebitConfirmed).Then(c => c.Saga.Step(Debit, ConfirmPhase).Succeed())
+                .If(c => c.Saga.BothSucceeded(ConfirmPhase), Complete),
+            When(CreditConfirmed).Then(c => c.Saga.Step(Credit, ConfirmPhase).Succeed())
+                .If(c => c.Saga.BothSucceeded(ConfirmPhase), Complete),
+            When(DeadlinePassed, IsCurrent).ThenAsync(PublishConfirmsAsync));
+
+        During(Cancelling,
+            When(DebitCancelled).Then(c => c.Saga.Step(Debit, CancelPhase).Succeed())
+                .If(c => c.Saga.BothSucceeded(CancelPhase), Cancel),
+            When(CreditCancelled).Then(c => c.Saga.Step(Credit, CancelPhase).Succeed())
+                .If(c => c.Saga.BothSucceeded(CancelPhase), Cancel),
+            When(DeadlinePassed, IsCurrent).ThenAsync(PublishCancelsAsync));
+    }
+
+    EventActivityBinder<BankTransferState, T> StartConfirming<T>(EventActivityBinder<BankTransferState, T> x)
+        where T : class =>
+        x.ThenAsync(PublishConfirmsAsync).Then(c => Record(c, Confirming)).TransitionTo(Confirming);
+
+    EventActivityBinder<BankTransferState, T> Complete<T>(EventActivityBinder<BankTransferState, T> x)
+        where T : class =>
+        x.Then(c =>
+            {
+                c.Saga.DeadlineAt = null;
+                c.Saga.Outcome = $"Transferred {c.Saga.Amount} {c.Saga.Currency} from {c.Saga.FromAccount} to {c.Saga.ToAccount}.";
+            })
+            .Then(c => _logger.LogInformation("Transfer {TransferId} completed: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome))
+            .Then(c => Record(c, Completed)).TransitionTo(Completed)
+            .Publish(c => new BankTransferCompleted(c.Saga.CorrelationId));
+
+    EventActivityBinder<BankTransferState, T> Cancel<T>(EventActivityBinder<BankTransferState, T> x)
+        where T : class =>
+        x.Then(c => c.Saga.DeadlineAt = null)
+            .Then(c => _logger.LogInformation("Transfer {TransferId} cancelled: {Reason}", c.Saga.CorrelationId, c.Saga.Outcome))
+            .Then(c => Record(c, Cancelled)).TransitionTo(Cancelled)
+            .Publish(c => new BankTransferCancelled(c.Saga.CorrelationId, c.Saga.Outcome ?? "Cancelled."));
+
+    void Reply<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property, Func<T, Guid> transferId)
+        where T : class =>
+        Event(property, e =>
+        {
+            e.CorrelateById(c => transferId(c.Message));
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+    void Begin(BehaviorContext<BankTransferState, StartBankTransfer> c)
+    {
+        var (saga, m, now) = (c.Saga, c.Message, _time.GetUtcNow());
+        (saga.FromAccount, saga.ToAccount, saga.Amount, saga.Currency) = (m.FromAccount, m.ToAccount, m.Amount, m.Currency);
+        saga.DebitBranchId = Outbox.Barrier.TccBarrier.NewBranchId(now);
+        saga.CreditBranchId = Outbox.Barrier.TccBarrier.NewBranchId(now);
+        saga.CreatedAt = now;
+        saga.UpdatedAt = now;
+    }
+
+    static void Refused(BankTransferState saga, string branch, string reason)
+    {
+        saga.Step(branch, TryPhase).Fail(reason);
+        saga.Outcome = $"The {branch} was refused: {reason}";
+    }
+
+    static void StartCancelling<T>(BehaviorContext<BankTransferState, T> c) where T : class =>
+        c.Saga.Outcome ??= "Cancelled.";
+
+    async Task PublishTrysAsync(BehaviorContext<BankTransferState, StartBankTransfer> c)
+    {
+        var s = c.Saga;
+        s.Step(Debit, TryPhase).Sent();
+        s.Step(Credit, TryPhase).Sent();
+        await c.Publish(new TryDebit(s.CorrelationId, s.DebitBranchId, s.FromAccount, s.Amount, s.Currency));
+        await c.Publish(new TryCredit(s.CorrelationId, s.CreditBranchId, s.ToAccount, s.Amount, s.Currency));
+    }
+
+    /// <summary>Sends the Confirms not yet answered and sets the deadline of the next resend.</summary>
+    Task PublishConfirmsAsync<T>(BehaviorContext<BankTransferState, T> c) where T : class =>
+        PublishUnansweredAsync(c, ConfirmPhase,
+            s => new ConfirmDebit(s.CorrelationId, s.DebitBranchId),
+            s => new ConfirmCredit(s.CorrelationId, s.CreditBranchId));
+
+    /// <summary>Sends the Cancels not yet answered (to both branches, tried or not) and sets the next resend.</summary>
+    Task PublishCancelsAsync<T>(BehaviorContext<BankTransferState, T> c) where T : class =>
+        PublishUnansweredAsync(c, CancelPhase,
+            s => new CancelDebit(s.CorrelationId, s.DebitBranchId),
+            s => new CancelCredit(s.CorrelationId, s.CreditBranchId));
+
+    async Task PublishUnansweredAsync<T, TDebit, TCredit>(BehaviorContext<BankTransferState, T> c, string phase,
+        Func<BankTransferState, TDebit> debit, Func<BankTransferState, TCredit> credit)
+        where T : class where TDebit : class where TCredit : class
+    {
+        var s = c.Saga;
+        var attempts = 0;
+        if (s.Step(Debit, phase).Status != SagaStepStatus.Succeeded)
+        {
+            attempts = Math.Max(attempts, s.Step(Debit, phase).Sent().Attempts);
+            await c.Publish(debit(s));
+        }
+        if (s.Step(Credit, phase).Status != SagaStepStatus.Succeeded)
+        {
+            attempts = Math.Max(attempts, s.Step(Credit, phase).Sent().Attempts);
+            await c.Publish(credit(s));
+        }
+        WaitUntil(s, _options.RetryDelay(Math.Max(attempts, 1)));
+    }
+
+    static bool IsCurrent(BehaviorContext<BankTransferState, DeadlineExpired> c) =>
+        c.Saga.DeadlineAt == c.Message.DeadlineAt;
+
+    /// <summary>Whole milliseconds, so the value survives the database and JSON unchanged and compares equal.</summary>
+    void WaitUntil(BankTransferState saga, TimeSpan delay)
+    {
+        var at = _time.GetUtcNow() + delay;
+        saga.DeadlineAt = DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
+    }
+
+    void Record<T>(BehaviorContext<BankTransferState, T> c, State to) where T : class
+    {
+        var from = string.IsNullOrEmpty(c.Saga.CurrentState) ? Initial.Name : c.Saga.CurrentState;
+        c.Saga.History.Add(new SagaTransition(_time.GetUtcNow(), from, to.Name, c.Event.Name));
+    }
+}

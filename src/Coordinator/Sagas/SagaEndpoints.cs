@@ -1,0 +1,35 @@
+using Transactions.Coordinator.Persistence;
+
+namespace Transactions.Coordinator.Sagas;
+
+public sealed record SagaView(Guid SagaId, string Workflow, string State, bool IsTerminal, string? Outcome,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DeadlineAt, IReadOnlyList<SagaStep> Steps,
+    IReadOnlyList<SagaTransition> History);
+
+public static class SagaEndpoints
+{
+    /// <summary>
+    /// <c>GET /api/sagas/{id}</c>: any registered workflow's saga, with its steps and transitions; 404 problem details
+    /// when no workflow knows the id.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSagaEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/sagas/{id:guid}", GetAsync);
+        return app;
+    }
+
+    static async Task<IResult> GetAsync(Guid id, CoordinatorDbContext db, IEnumerable<SagaWorkflow> workflows,
+        CancellationToken ct)
+    {
+        foreach (var workflow in workflows)
+        {
+            var saga = await WorkflowSagaQueries.For(workflow).FindAsync(db, id, ct);
+            if (saga is not null)
+                return Results.Ok(new SagaView(saga.CorrelationId, workflow.Name, saga.CurrentState,
+                    workflow.TerminalStates.Contains(saga.CurrentState), saga.Outcome, saga.CreatedAt, saga.UpdatedAt,
+                    saga.DeadlineAt, saga.Steps, saga.History));
+        }
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown saga",
+            detail: $"No saga {id} in any workflow.");
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Transactions.Outbox.Barrier;
+
+/// <summary>
+/// The TCC barrier: wraps a participant's Try, Confirm or Cancel so that, whatever arrives twice, late or out of
+/// order, each phase has its effect at most once, a Cancel without a Try changes nothing, and a Try arriving after
+/// its Cancel is refused. See <c>Barrier/README.md</c>.
+/// </summary>
+public static class TccBarrier
+{
+    /// <summary>
+    /// A new branch id for a TCC branch created at <paramref name="now"/>: a version 7 UUID, whose timestamp lets the
+    /// barrier recognise messages of branches older than its clean-up horizon.
+    /// </summary>
+    public static Guid NewBranchId(DateTimeOffset now) => Guid.CreateVersion7(now);
+
+    /// <summary>
+    /// Records <paramref name="phase"/> of the branch and runs <paramref name="work"/> only when this is its first
+    /// effective arrival (<see cref="TccOutcome.Executed"/>). Must run inside a transaction the caller opened on
+    /// <paramref name="db"/> (READ COMMITTED or stronger) and commits together with the business change and the
+    /// reply; if <paramref name="work"/> throws, the caller's rollback removes the barrier row too, so a retry runs
+    /// it again.
+    /// </summary>
+    /// <param name="db">The participant's context, its model built with <see cref="TccBarrierModel.AddTccBarrier"/>.</param>
+    /// <param name="transactionId">The global transaction (for example the transfer id).</param>
+    /// <param name="branchId">The branch, a version 7 UUID (<see cref="NewBranchId"/>).</param>
+    /// <param name="phase">The phase asked for.</param>
+    /// <param name="work">The business change of this phase, writing through <paramref name="db"/>.</param>
+    /// <param name="cancellationToken">Cancels the database calls.</param>
+    /// <exception cref="InvalidOperationException">No transaction is open on <paramref name="db"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="branchId"/> is not a version 7 UUID.</exception>
+    public static async Task<TccOutcome> RunAsync(DbContext db, Guid transactionId, Guid branchId, TccPhase phase,
+        Func<CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        var issuedAt = IssuedAt(branchId);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException(
+            "TccBarrier.RunAsync must run inside the caller's transaction: call Database.BeginTransactionAsync first.");
+        var sql = new BarrierSql(db.Database.GetDbConnection(), transaction, transactionId, branchId, issuedAt);
+
+        var outcome = await DecideAsync(sql, phase, cancellationToken);
+        if (outcome == TccOutcome.Executed)
+            await work(cancellationToken);
+        return outcome;
+    }
+
+    static async Task<TccOutcome> DecideAsync(BarrierSql sql, TccPhase phase, CancellationToken ct)
+    {
+        // Rows older than the horizon may be gone: such a branch finished long ago, whatever its rows would say.
+        if (await sql.IsBeyondHorizonAsync(ct))
+            return phase == TccPhase.Try ? TccOutcome.RefusedHanging : TccOutcome.Duplicate;
+
+        switch (phase)
+        {
+            case TccPhase.Try:
+                if (await sql.InsertAsync("try", "try", ct))
+                    return TccOutcome.Executed;
+                return await sql.TryRowOriginAsync(ct) == "cancel" ? TccOutcome.RefusedHanging : TccOutcome.Duplicate;
+            case TccPhase.Confirm:
+                return await sql.InsertAsync("confirm", "confirm", ct) ? TccOutcome.Executed : TccOutcome.Duplicate;
+            case TccPhase.Cancel:
+                // Taking the Try's place first both detects "no Try yet" and blocks a Try that arrives later.
+                if (await sql.InsertAsync("try", "cancel", ct))
+                {
+                    await sql.InsertAsync("cancel", "cancel", ct);
+                    return TccOutcome.NullCompensation;
+                }
+                return await sql.InsertAsync("cancel", "cancel", ct) ? TccOutcome.Executed : TccOutcome.Duplicate;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(phase), phase, "Unknown TCC phase.");
+        }
+    }
+
+    /// <summary>
+    /// Deletes the barrier rows of branches issued before <paramref name="issuedBefore"/> and moves the horizon there,
+    /// in one transaction of its own. From then on a Try of such a branch is refused and its Confirm or Cancel is a
+    /// duplicate, so clean-up never lets a late message take effect. Choose <paramref name="issuedBefore"/> older than
+    /// the longest time a coordinator keeps retrying a branch (see README).
+    /// </summary>
+    /// <returns>How many rows were deleted.</returns>
+    public static async Task<int> PurgeAsync(DbContext db, DateTimeOffset issuedBefore,
+        CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Updating the horizon row first waits for barrier calls holding it FOR SHARE, and makes later ones wait for us.
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE tcc_barrier_horizon SET purged_before = GREATEST(purged_before, {issuedBefore.ToUniversalTime()}) WHERE id = 1",
+            cancellationToken);
+        var deleted = await db.Database.ExecuteSqlAsync(
+            $"DELETE FROM tcc_barrier WHERE issued_at < (SELECT purged_before FROM tcc_barrier_horizon WHERE id = 1)",
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    static DateTimeOffset IssuedAt(Guid branchId)
+    {
+        if (branchId.Version != 7)
+            throw new ArgumentException(
+                "The branch id must be a version 7 UUID (TccBarrier.NewBranchId or Guid.CreateVersion7), so that the " +
+                "barrier can tell branches older than its clean-up horizon.", nameof(branchId));
+        Span<byte> bytes = stackalloc byte[16];
+        branchId.TryWriteBytes(bytes, bigEndian: true, out _);
+        long milliseconds = 0;
+        for (var i = 0; i < 6; i++)
+            milliseconds = (milliseconds << 8) | bytes[i];
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
+}

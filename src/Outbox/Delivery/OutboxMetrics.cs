@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace Transactions.Outbox.Delivery;
+
+/// <summary>
+/// The delivery service's instruments, on meter <see cref="MeterName"/>: how many messages the broker confirmed and
+/// how many sends failed, so operators see throughput and outages (and tests see which instance delivered).
+/// </summary>
+public sealed class OutboxMetrics
+{
+    /// <summary>The name of the meter the outbox reports on.</summary>
+    public const string MeterName = "Transactions.Outbox";
+
+    readonly Counter<long> _delivered;
+    readonly Counter<long> _failed;
+
+    /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
+    public OutboxMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _delivered = meter.CreateCounter<long>("outbox.messages.delivered", "{message}",
+            "Outbox messages confirmed by the broker and removed from the outbox.");
+        _failed = meter.CreateCounter<long>("outbox.messages.failed", "{message}",
+            "Outbox message sends that failed and stay in the outbox for a later round.");
+    }
+
+    internal void Delivered(int count) => _delivered.Add(count);
+
+    internal void Failed(int count) => _failed.Add(count);
+}

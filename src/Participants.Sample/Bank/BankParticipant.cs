@@ -1,0 +1,47 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Transactions.Outbox;
+using Transactions.Participants.Sample.Hosting;
+using Transactions.Participants.Sample.Bank.Accounts;
+using Transactions.Participants.Sample.Bank.Branches;
+using Transactions.Participants.Sample.Bank.Persistence;
+using Transactions.ServiceDefaults.Persistence;
+
+namespace Transactions.Participants.Sample.Bank;
+
+/// <summary>
+/// The bank: accounts in its own database (<c>ConnectionStrings:Bank</c>), the debit and credit branches of
+/// transfers behind the TCC barrier, and the accounts API.
+/// </summary>
+public sealed class BankParticipant : IParticipantModule
+{
+    public const string ConnectionName = "Bank";
+
+    public const string DebitEndpoint = "bank-debit";
+    public const string CreditEndpoint = "bank-credit";
+
+    public string Name => "bank";
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddPostgresDbContext<BankDbContext>(ConnectionName);
+        builder.Services.AddScoped<BankBranches>();
+        builder.Services.AddHostedService<BarrierCleanup>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+    }
+
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<DebitConsumer>().Endpoint(e => e.Name = DebitEndpoint);
+        bus.AddConsumer<CreditConsumer>().Endpoint(e => e.Name = CreditEndpoint);
+        // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction.
+        bus.AddPostgresOutbox<BankDbContext>();
+        bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+        {
+            if (name is DebitEndpoint or CreditEndpoint)
+                endpoint.UsePostgresOutbox<BankDbContext>(context);
+        });
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAccountEndpoints();
+}

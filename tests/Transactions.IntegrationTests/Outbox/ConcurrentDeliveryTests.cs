@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Transactions.IntegrationTests.Infrastructure;
+using Transactions.Outbox.Delivery;
+
+namespace Transactions.IntegrationTests.Outbox;
+
+/// <summary>Several instances deliver from one outbox at the same time without sending any message twice.</summary>
+public sealed class ConcurrentDeliveryTests(IsolatedServices services) : IClassFixture<IsolatedServices>
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task Two_delivery_services_on_one_outbox_deliver_each_message_once()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "concurrent");
+        // Small batches, so that the backlog is shared out over many rounds of both instances.
+        Action<Transactions.Outbox.PostgresOutboxOptions> smallBatches = o => o.DeliveryBatchSize = 20;
+        using var first = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<OutboxProbeConsumer>(), smallBatches);
+        using var second = await OutboxTestHost.StartAsync(services, connectionString, _ => { }, smallBatches);
+        using var delivered = new DeliveredPerHost(first, second);
+
+        var batches = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList()).ToList();
+        await Task.WhenAll(batches.Select((batch, i) => OutboxTestHost.CommitProbesAsync(i % 2 == 0 ? first : second, batch)));
+        var references = batches.SelectMany(b => b).ToList();
+
+        var deliveries = first.Services.GetRequiredService<Deliveries>();
+        await Eventually.Until(() => Task.FromResult(deliveries.Distinct), n => n == references.Count, Timeout,
+            "every message arrives");
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "the outbox is empty");
+
+        Assert.All(references, r => Assert.Equal(1, deliveries.Count(r)));
+        Assert.Equal(references.Count, delivered.Of(first) + delivered.Of(second));
+        Assert.True(delivered.Of(first) > 0 && delivered.Of(second) > 0,
+            $"both instances delivered (first {delivered.Of(first)}, second {delivered.Of(second)})");
+        await first.StopAsync();
+        await second.StopAsync();
+    }
+
+    /// <summary>Reads each host's own outbox.messages.delivered counter (meters are scoped to a host's meter factory).</summary>
+    sealed class DeliveredPerHost : IDisposable
+    {
+        readonly MeterListener _listener = new();
+        readonly ConcurrentDictionary<object, long> _totals = new();
+
+        public DeliveredPerHost(params IHost[] hosts)
+        {
+            var factories = hosts.Select(h => (object)h.Services.GetRequiredService<IMeterFactory>()).ToHashSet();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == OutboxMetrics.MeterName && instrument.Name == "outbox.messages.delivered"
+                    && instrument.Meter.Scope is { } scope && factories.Contains(scope))
+                    listener.EnableMeasurementEvents(instrument, scope);
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, scope) =>
+                _totals.AddOrUpdate(scope!, value, (_, total) => total + value));
+            _listener.Start();
+        }
+
+        public long Of(IHost host) => _totals.GetValueOrDefault(host.Services.GetRequiredService<IMeterFactory>());
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

@@ -1,0 +1,78 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Transactions.Contracts.BankTransfers;
+using Transactions.Coordinator.BankTransfers;
+
+namespace Transactions.UnitTests.BankTransfers;
+
+/// <summary>The bank transfer state machine on MassTransit's in-memory test harness, with a hand-moved clock.</summary>
+public sealed class TransferHarness : IAsyncDisposable
+{
+    readonly ServiceProvider _provider;
+
+    public ManualTime Time { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    public ITestHarness Harness { get; }
+    public ISagaStateMachineTestHarness<BankTransferStateMachine, BankTransferState> Saga { get; }
+    public BankTransferStateMachine Machine => Saga.StateMachine;
+
+    TransferHarness()
+    {
+        _provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(Time)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .Configure<BankTransferOptions>(o =>
+            {
+                o.TryTimeout = TimeSpan.FromSeconds(30);
+                o.RetryInitialDelay = TimeSpan.FromSeconds(2);
+                o.RetryMaxDelay = TimeSpan.FromSeconds(10);
+            })
+            .AddMassTransitTestHarness(x =>
+                x.AddSagaStateMachine<BankTransferStateMachine, BankTransferState>().InMemoryRepository())
+            .BuildServiceProvider(true);
+        Harness = _provider.GetRequiredService<ITestHarness>();
+        Saga = Harness.GetSagaStateMachineHarness<BankTransferStateMachine, BankTransferState>();
+    }
+
+    public static async Task<TransferHarness> StartAsync()
+    {
+        var harness = new TransferHarness();
+        await harness.Harness.Start();
+        return harness;
+    }
+
+    /// <summary>Starts a valid transfer and waits until both Trys are out.</summary>
+    public async Task<BankTransferState> StartTransferAsync(Guid transferId)
+    {
+        await Harness.Bus.Publish(new StartBankTransfer(transferId, "alice", "bob", 25.50m, "EUR"));
+        Assert.NotNull(await Saga.Exists(transferId, m => m.Trying));
+        Assert.True(await PublishedAsync<TryDebit>(m => m.TransferId == transferId));
+        Assert.True(await PublishedAsync<TryCredit>(m => m.TransferId == transferId));
+        return Instance(transferId);
+    }
+
+    public BankTransferState Instance(Guid id) => Saga.Sagas.Contains(id) ?? throw new InvalidOperationException("no saga");
+
+    /// <summary>Publishes <paramref name="message"/> and waits until the saga consumed it.</summary>
+    public async Task DeliverAsync<T>(T message) where T : class
+    {
+        await Harness.Bus.Publish(message);
+        Assert.True(await Harness.Consumed.Any<T>(c => ReferenceEquals(c.Context.Message, message)
+            || Equals(c.Context.Message, message)), $"the saga consumed {typeof(T).Name}");
+    }
+
+    public Task<bool> PublishedAsync<T>(Func<T, bool> match) where T : class =>
+        Harness.Published.Any<T>(c => match(c.Context.Message));
+
+    /// <summary>How many were published so far; a cancelled token makes the list answer now, not at inactivity.</summary>
+    public int PublishedCount<T>(Func<T, bool> match) where T : class =>
+        Harness.Published.Select<T>(c => match(c.Context.Message), new CancellationToken(true)).Count();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+    }
+}
