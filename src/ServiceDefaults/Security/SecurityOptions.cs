@@ -15,7 +15,7 @@ public sealed class SecurityOptions
     public bool AllowAnonymousReads { get; set; }
 
     /// <summary>Write requests each caller (API key, else client IP) may make per <see cref="WriteWindowSeconds"/>.</summary>
-    public int WritePermitLimit { get; set; } = 60;
+    public int WritePermitLimit { get; set; } = 1200;
 
     public int WriteWindowSeconds { get; set; } = 60;
 

@@ -9,7 +9,7 @@ using Transactions.IntegrationTests.Infrastructure;
 
 namespace Transactions.IntegrationTests.OpenApi;
 
-public sealed class ApiDocumentationTests(IsolatedServices services) : IClassFixture<IsolatedServices>
+public sealed partial class ApiDocumentationTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
     [Fact]
     public async Task The_document_lists_every_mapped_api_endpoint_with_the_api_key_scheme_and_is_anonymous()
@@ -53,7 +53,11 @@ public sealed class ApiDocumentationTests(IsolatedServices services) : IClassFix
             .Where(e => e.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not null)
             .Where(e => e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
-                .Select(method => $"{method} /{e.RoutePattern.RawText!.TrimStart('/')}"));
+                .Select(method => $"{method} /{RouteConstraint().Replace(e.RoutePattern.RawText!.TrimStart('/'), "}")}"));
+
+    // The document names parameters without their route constraints: {id:guid} is {id}.
+    [System.Text.RegularExpressions.GeneratedRegex(":[^}]*}")]
+    private static partial System.Text.RegularExpressions.Regex RouteConstraint();
 
     async Task<ServiceHost<CoordinatorAssembly>> StartAsync()
     {
