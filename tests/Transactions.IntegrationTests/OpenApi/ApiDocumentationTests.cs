@@ -59,11 +59,5 @@ public sealed partial class ApiDocumentationTests(IsolatedServices services) : I
     [System.Text.RegularExpressions.GeneratedRegex(":[^}]*}")]
     private static partial System.Text.RegularExpressions.Regex RouteConstraint();
 
-    async Task<ServiceHost<CoordinatorAssembly>> StartAsync()
-    {
-        var settings = services.BrokerSettings();
-        settings["ConnectionStrings:Coordinator"] = await services.CreateDatabaseAsync("coordinator_" + Guid.NewGuid().ToString("N")[..8]);
-        settings["Database:MigrateOnStartup"] = "true";
-        return new ServiceHost<CoordinatorAssembly>(settings);
-    }
+    Task<ServiceHost<CoordinatorAssembly>> StartAsync() => CoordinatorHost.StartAsync(services);
 }
