@@ -2,8 +2,10 @@ using Transactions.Coordinator.BankTransfers;
 using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Reconciliation;
 using Transactions.Coordinator.Sagas;
 using Transactions.Coordinator.Telemetry;
+using Transactions.Coordinator.TravelBookings;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
@@ -18,10 +20,12 @@ builder.AddCoordinatorTelemetry();
 builder.Services.AddApiDocumentation();
 builder.AddCoordinatorDatabase();
 builder.Services.AddSagaDeadlines();
+builder.AddReconciliation();
 builder.AddTransactionsBus(bus =>
 {
     bus.AddCoordinatorOutbox();
     bus.AddBankTransfers();
+    bus.AddTravelBookings();
 });
 
 var app = builder.Build();
@@ -32,5 +36,7 @@ app.UseSecurity();
 app.MapApiDocumentation();
 app.MapSagaEndpoints();
 app.MapBankTransferEndpoints();
+app.MapTravelBookingEndpoints();
+app.MapReconciliationEndpoints();
 
 return await app.RunServiceAsync(args);

@@ -1,5 +1,5 @@
-using Transactions.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Transactions.Outbox;
 
 namespace Transactions.Coordinator.Persistence;
 

@@ -1,3 +1,5 @@
+using MassTransit;
+using Transactions.Outbox;
 using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.Coordinator.Persistence;
@@ -8,4 +10,15 @@ public static class PersistenceRegistration
 
     public static IHostApplicationBuilder AddCoordinatorDatabase(this IHostApplicationBuilder builder) =>
         builder.AddPostgresDbContext<CoordinatorDbContext>(ConnectionName);
+
+    /// <summary>
+    /// Every coordinator endpoint consumes behind the outbox and inbox of <see cref="CoordinatorDbContext"/>: a saga's
+    /// new state and the commands it sends commit together, once per message; the API sends through the bus outbox.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddCoordinatorOutbox(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddPostgresOutbox<CoordinatorDbContext>();
+        bus.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UsePostgresOutbox<CoordinatorDbContext>(context));
+        return bus;
+    }
 }

@@ -16,6 +16,9 @@ public interface IWorkflowSagaQueries
     Task<List<(Guid SagaId, DateTimeOffset DeadlineAt)>> DueAsync(DbContext db, DateTimeOffset now, int limit,
         CancellationToken ct);
 
+    /// <summary>Sagas in <paramref name="state"/>, least recently changed first.</summary>
+    Task<List<WorkflowSaga>> InStateAsync(DbContext db, string state, int limit, CancellationToken ct);
+
     /// <summary>The queue the workflow's saga consumes from.</summary>
     string EndpointName(IEndpointNameFormatter formatter);
 }
@@ -45,6 +48,14 @@ public static class WorkflowSagaQueries
                 .ToListAsync(ct);
             return due.Select(d => (d.CorrelationId, d.DeadlineAt!.Value)).ToList();
         }
+
+        public async Task<List<WorkflowSaga>> InStateAsync(DbContext db, string state, int limit,
+            CancellationToken ct) =>
+            [.. await db.Set<TSaga>().AsNoTracking()
+                .Where(s => s.CurrentState == state)
+                .OrderBy(s => s.UpdatedAt).ThenBy(s => s.CorrelationId)
+                .Take(limit)
+                .ToListAsync(ct)];
 
         public string EndpointName(IEndpointNameFormatter formatter) => formatter.Saga<TSaga>();
     }

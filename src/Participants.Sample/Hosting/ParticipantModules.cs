@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Options;
+using Transactions.Participants.Sample.Cars;
+using Transactions.Participants.Sample.Flights;
+using Transactions.Participants.Sample.Hotels;
 
 namespace Transactions.Participants.Sample.Hosting;
 
@@ -7,7 +10,8 @@ public static class ParticipantModules
     public const string Section = "Participants:Enabled";
 
     /// <summary>Every participant this host can run.</summary>
-    static IReadOnlyList<IParticipantModule> All() => [new Bank.BankParticipant()];
+    static IReadOnlyList<IParticipantModule> All() =>
+        [new Bank.BankParticipant(), new FlightsModule(), new HotelsModule(), new CarsModule()];
 
     /// <summary>
     /// The modules named in <c>Participants:Enabled</c> (all when unset). An unknown name stops the process with the

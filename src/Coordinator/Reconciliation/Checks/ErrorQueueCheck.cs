@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using Transactions.ServiceDefaults.Messaging;
+
+namespace Transactions.Coordinator.Reconciliation.Checks;
+
+/// <summary>
+/// Counts the messages in every <c>_error</c> queue of our virtual host (through the management API) and, only when
+/// the caller asks, moves them back to the queue they failed in. A message is removed from the error queue only
+/// after the broker confirmed its copy, so a crash mid-way duplicates at worst, and consumers are idempotent.
+/// </summary>
+public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<ReconciliationOptions> limits,
+    IHttpClientFactory http) : IReconciliationCheck
+{
+    const string Suffix = "_error";
+
+    public string Name => "error-queues";
+
+    public async Task RunAsync(ReconciliationContext context, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        using var client = http.CreateClient();
+        client.BaseAddress = new Uri($"http://{o.Host}:{o.ManagementPort}/");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
+        // The management API names the queues; its message counts lag by its statistics interval, so the count
+        // comes from the broker itself (a passive declare).
+        var queues = await client.GetFromJsonAsync<List<QueueInfo>>(
+            $"api/queues/{Uri.EscapeDataString(o.VirtualHost)}?columns=name", cancellationToken) ?? [];
+        var errorQueues = queues.Select(q => q.Name).Where(n => n.EndsWith(Suffix, StringComparison.Ordinal)).ToList();
+        context.Examined(Name, errorQueues.Count);
+        if (errorQueues.Count == 0)
+            return;
+
+        await using var connection = await ConnectAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            cancellationToken);
+        foreach (var queue in errorQueues)
+        {
+            var count = (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            if (count == 0)
+                continue;
+            context.Found(Name, "error-queue", queue, $"{count} message(s) in {queue}");
+            if (context.DryRun || !context.Request.RequeueErrorQueues)
+                continue;
+            var target = queue[..^Suffix.Length];
+            var moved = await MoveBackAsync(channel, queue, target, limits.Value.BatchLimit, cancellationToken);
+            context.Did(Name, queue, $"moved {moved} message(s) back to {target}", "ok");
+        }
+    }
+
+    Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        return new ConnectionFactory
+        {
+            HostName = o.Host, Port = o.Port, VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
+            ClientProvidedName = "reconciliation",
+        }.CreateConnectionAsync(cancellationToken);
+    }
+
+    static async Task<int> MoveBackAsync(IChannel channel, string from, string to, int limit,
+        CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        while (moved < limit)
+        {
+            var message = await channel.BasicGetAsync(from, autoAck: false, cancellationToken);
+            if (message is null)
+                break;
+            var properties = new BasicProperties(message.BasicProperties);
+            // Publishing to the default exchange with the queue's name routes straight to that queue; with
+            // confirmation tracking on, the await returns once the broker has it.
+            await channel.BasicPublishAsync("", to, mandatory: true, properties, message.Body, cancellationToken);
+            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+            moved++;
+        }
+        return moved;
+    }
+
+    sealed record QueueInfo(string Name);
+}

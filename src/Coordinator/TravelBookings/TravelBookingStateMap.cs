@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Transactions.Coordinator.Sagas;
+
+namespace Transactions.Coordinator.TravelBookings;
+
+internal sealed class TravelBookingStateMap : WorkflowSagaMap<TravelBookingState>
+{
+    public const int MaxReasonLength = 512;
+
+    protected override void ConfigureWorkflow(EntityTypeBuilder<TravelBookingState> builder)
+    {
+        builder.ToTable("travel_booking_state");
+        builder.Property(x => x.FlightNumber).HasMaxLength(16);
+        builder.Property(x => x.HotelId).HasMaxLength(64);
+        builder.Property(x => x.CarLocation).HasMaxLength(30);
+        builder.Property(x => x.CarClass).HasMaxLength(30);
+        builder.Property(x => x.FailedStep).HasMaxLength(16);
+        builder.Property(x => x.FailureReason).HasMaxLength(MaxReasonLength);
+    }
+}

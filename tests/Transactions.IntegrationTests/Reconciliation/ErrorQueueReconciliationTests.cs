@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using RabbitMQ.Client;
+using Transactions.Coordinator.Reconciliation;
+using Transactions.IntegrationTests.Infrastructure;
+
+namespace Transactions.IntegrationTests.Reconciliation;
+
+public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : IClassFixture<IsolatedServices>
+{
+    const string Queue = "reconciliation-probe";
+
+    [Fact]
+    public async Task An_error_queue_is_reported_and_moved_back_only_when_asked_and_never_in_a_dry_run()
+    {
+        await using var host = CoordinatorHost.Create(services, await services.CreateDatabaseAsync("coordinator"),
+            new Dictionary<string, string?> { ["Reconciliation:ScheduleEnabled"] = "false" });
+        using var client = host.CreateClient();
+        await using var connection = await Connect();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(Queue + "_error", durable: true, exclusive: false, autoDelete: false);
+        for (var i = 0; i < 3; i++)
+            await channel.BasicPublishAsync("", Queue + "_error", new byte[] { (byte)i });
+
+        var dry = await Run(client, "?dryRun=true&requeueErrorQueues=true");
+        var finding = Assert.Single(dry.Findings, f => f.Subject == Queue + "_error");
+        Assert.Contains("3 message(s)", finding.Detail);
+        Assert.Empty(dry.Actions);
+        Assert.Equal(3u, await channel.MessageCountAsync(Queue + "_error"));
+
+        var reportOnly = await Run(client, "");
+        Assert.Single(reportOnly.Findings, f => f.Subject == Queue + "_error");
+        Assert.Empty(reportOnly.Actions);
+        Assert.Equal(3u, await channel.MessageCountAsync(Queue + "_error"));
+
+        var repair = await Run(client, "?requeueErrorQueues=true");
+        Assert.Contains(repair.Actions, a => a.Subject == Queue + "_error" && a.Action.Contains("moved 3"));
+        Assert.Equal(0u, await channel.MessageCountAsync(Queue + "_error"));
+        Assert.Equal(3u, await channel.MessageCountAsync(Queue));
+
+        var stored = await client.GetFromJsonAsync<ReconciliationRun>($"/api/reconciliation/runs/{repair.Id}");
+        Assert.Equal(RunStatus.Completed, stored!.Status);
+        Assert.Equal(repair.Actions.Count, stored.Actions.Count);
+        var listed = await client.GetFromJsonAsync<List<ReconciliationRun>>("/api/reconciliation/runs");
+        Assert.Equal([repair.Id, reportOnly.Id, dry.Id], listed!.Take(3).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task An_unknown_run_is_a_404_problem()
+    {
+        await using var host = CoordinatorHost.Create(services, await services.CreateDatabaseAsync("unknown"),
+            new Dictionary<string, string?> { ["Reconciliation:ScheduleEnabled"] = "false" });
+        using var client = host.CreateClient();
+        using var response = await client.GetAsync($"/api/reconciliation/runs/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    static async Task<ReconciliationRun> Run(HttpClient client, string query)
+    {
+        using var response = await client.PostAsync("/api/reconciliation/runs" + query, null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ReconciliationRun>())!;
+    }
+
+    Task<IConnection> Connect() => new ConnectionFactory
+    {
+        HostName = services.Servers.Amqp.Host, Port = services.Servers.Amqp.Port, VirtualHost = services.VirtualHost,
+        UserName = services.Servers.RabbitUser, Password = services.Servers.RabbitPassword,
+    }.CreateConnectionAsync();
+}

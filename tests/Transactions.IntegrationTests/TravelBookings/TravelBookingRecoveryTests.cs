@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Transactions.Contracts.TravelBookings;
+using Transactions.IntegrationTests.Infrastructure;
+
+namespace Transactions.IntegrationTests.TravelBookings;
+
+/// <summary>Participants that stop mid-booking, and many bookings racing for little inventory.</summary>
+public sealed class TravelBookingRecoveryTests(TravelBookingSystem system) : IClassFixture<TravelBookingSystem>
+{
+    [Theory]
+    [InlineData("hotels", "BookingHotel", "Completed")]
+    [InlineData("cars", "BookingCar", "Compensated")]
+    public async Task A_participant_stopped_during_its_step_lets_the_booking_finish_once_it_is_back(
+        string participant, string waitingState, string outcome)
+    {
+        // The car step fails (fault-injected class) so the way back, compensation, also runs after the restart.
+        var trip = Trip.New(carClass: participant == "cars" ? TravelBookingSystem.RefusedCarClass : "compact");
+        await trip.SeedAsync(system, seats: 10, rooms: 5, cars: 5);
+        await system.StopParticipantAsync(participant);
+        try
+        {
+            using var response = await system.Api.PostAsJsonAsync("/api/travel-bookings", trip.Request());
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+            // Proof the participant was down during its step: the saga waits on it and its command waits in its queue.
+            await Eventually.Until(() => system.SagaAsync(trip.BookingId), s => s?.CurrentState == waitingState,
+                TimeSpan.FromSeconds(30), $"the booking waits in {waitingState}");
+            await Eventually.Until(() => system.QueueDepthAsync(QueueOf(participant)), depth => depth >= 1,
+                TimeSpan.FromSeconds(30), $"the command waits in {QueueOf(participant)}");
+        }
+        finally
+        {
+            await system.StartParticipantAsync(participant);
+        }
+
+        var saga = await system.TerminalAsync(trip.BookingId);
+        Assert.Equal(outcome, saga!.CurrentState);
+        var reserved = await trip.ReservedAsync(system);
+        var completed = outcome == "Completed";
+        Assert.Equal(completed ? trip.Seats : 0, reserved.Flight);
+        Assert.All(reserved.Hotel, r => Assert.Equal(completed ? 1 : 0, r));
+        Assert.All(reserved.Car, r => Assert.Equal(completed ? 1 : 0, r));
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_bookings_for_ten_seats_never_oversell_and_all_end()
+    {
+        var trip = Trip.New(seats: 1);
+        await trip.SeedAsync(system, seats: 10, rooms: 100, cars: 100);
+        var bookings = Enumerable.Range(0, 100).Select(_ => trip.Again()).ToList();
+
+        var responses = await Task.WhenAll(bookings.Select(b =>
+            system.Api.PostAsJsonAsync("/api/travel-bookings", b.Request())));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+
+        var ids = bookings.Select(b => b.BookingId).ToList();
+        var sagas = await Eventually.Until(() => system.SagasAsync(ids),
+            all => all.Count == ids.Count && all.All(s => s.CurrentState is "Completed" or "Compensated" or "NeedsAttention"),
+            TimeSpan.FromSeconds(50), "every booking ends");
+        Assert.Equal(10, sagas.Count(s => s.CurrentState == "Completed"));
+        Assert.Equal(90, sagas.Count(s => s.CurrentState == "Compensated" && s.FailedStep == "flight"));
+        var reserved = await trip.ReservedAsync(system);
+        Assert.Equal(10, reserved.Flight);
+        Assert.All(reserved.Hotel, r => Assert.Equal(10, r));
+        Assert.All(reserved.Car, r => Assert.Equal(10, r));
+        foreach (var r in responses)
+            r.Dispose();
+    }
+
+    static string QueueOf(string participant) => participant switch
+    {
+        "flights" => TravelBookingQueues.Flights,
+        "hotels" => TravelBookingQueues.Hotels,
+        _ => TravelBookingQueues.Cars,
+    };
+}

@@ -1,0 +1,78 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Transactions.Contracts.TravelBookings;
+using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.TravelBookings;
+
+namespace Transactions.UnitTests.TravelBookings;
+
+/// <summary>The travel booking saga on MassTransit's in-memory test harness, with scripted participants.</summary>
+public sealed class TravelBookingHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+    public const int ReserveAttempts = 2;
+    public const int CancelAttempts = 3;
+
+    readonly ServiceProvider _provider;
+
+    public TravelBookingHarness()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TravelBookings:StepTimeout"] = StepTimeout.ToString(),
+            ["TravelBookings:ReserveAttempts"] = ReserveAttempts.ToString(),
+            ["TravelBookings:CancelAttempts"] = CancelAttempts.ToString(),
+        }).Build();
+        _provider = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton(Script)
+            .AddMassTransitTestHarness(x =>
+            {
+                x.AddTravelBookings(saga => saga.InMemoryRepository());
+                x.AddConsumer<ScriptedFlights>().Endpoint(e => e.Name = TravelBookingQueues.Flights);
+                x.AddConsumer<ScriptedHotels>().Endpoint(e => e.Name = TravelBookingQueues.Hotels);
+                x.AddConsumer<ScriptedCars>().Endpoint(e => e.Name = TravelBookingQueues.Cars);
+            })
+            .BuildServiceProvider(true);
+        Harness = _provider.GetRequiredService<ITestHarness>();
+        Machine = _provider.GetRequiredService<TravelBookingStateMachine>();
+        Saga = Harness.GetSagaStateMachineHarness<TravelBookingStateMachine, TravelBookingState>();
+    }
+
+    public ManualClock Clock { get; } = new(new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero));
+    public ParticipantScript Script { get; } = new();
+    public ITestHarness Harness { get; }
+    public TravelBookingStateMachine Machine { get; }
+    public ISagaStateMachineTestHarness<TravelBookingStateMachine, TravelBookingState> Saga { get; }
+
+    public Task StartAsync() => Harness.Start();
+
+    public static StartTravelBooking Trip(Guid bookingId) => new(bookingId,
+        "TX100", new DateOnly(2030, 2, 1), 2, "grand-hotel", new DateOnly(2030, 2, 1), 3,
+        "LIS", "compact", new DateOnly(2030, 2, 1), 3);
+
+    public Task BookAsync(Guid bookingId) => Harness.Bus.Publish(Trip(bookingId));
+
+    /// <summary>Waits until the saga is in <paramref name="state"/> and returns it.</summary>
+    public async Task<TravelBookingState> InStateAsync(Guid bookingId, State state)
+    {
+        Assert.True((await Saga.Exists(bookingId, state)).HasValue,
+            $"Booking {bookingId} did not reach {state.Name}; it is in {Saga.Sagas.Contains(bookingId)?.CurrentState}.");
+        return Saga.Sagas.Contains(bookingId);
+    }
+
+    /// <summary>Lets the current deadline pass and delivers its expiry, as the deadline driver would.</summary>
+    public async Task ExpireDeadlineAsync(Guid bookingId)
+    {
+        var deadline = Saga.Sagas.Contains(bookingId).DeadlineAt
+                       ?? throw new InvalidOperationException("The saga waits on no deadline.");
+        Clock.Now = deadline;
+        await Harness.Bus.Publish(new DeadlineExpired(bookingId, deadline));
+        Assert.True(await Saga.Consumed.Any<DeadlineExpired>(m => m.Context.Message.DeadlineAt == deadline));
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}
