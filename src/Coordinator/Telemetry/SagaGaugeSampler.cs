@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Sagas;
 using Transactions.Outbox.Outbox;
@@ -51,9 +52,9 @@ sealed class SagaGaugeSampler(IServiceScopeFactory scopes, IEnumerable<SagaWorkf
             var state = Column(entity, nameof(WorkflowSaga.CurrentState));
             var sql = $"SELECT {state} AS state, count(*) AS count, " +
                       $"min({Column(entity, nameof(WorkflowSaga.CreatedAt))}) AS oldest FROM {Table(entity)} " +
-                      $"WHERE NOT ({state} = ANY({{0}})) GROUP BY {state}";
-            var rows = await db.Database.SqlQueryRaw<StateRow>(sql, workflow.TerminalStates.ToArray())
-                .ToListAsync(cancellationToken);
+                      $"WHERE NOT ({state} = ANY(@terminal)) GROUP BY {state}";
+            var terminal = new NpgsqlParameter<string[]>("terminal", workflow.TerminalStates.ToArray());
+            var rows = await db.Database.SqlQueryRaw<StateRow>(sql, terminal).ToListAsync(cancellationToken);
             active.AddRange(rows.Select(r => (workflow.Name, r.State, r.Count)));
             oldest[workflow.Name] = rows.Count == 0 ? TimeSpan.Zero : now - rows.Min(r => r.Oldest);
         }

@@ -31,7 +31,7 @@ public sealed class SagaMetrics
         _ended = meter.CreateCounter<long>("transactions.sagas.ended", "{saga}",
             "Sagas that reached any terminal state, per workflow and state.");
         _findings = meter.CreateCounter<long>("transactions.reconciliation.findings", "{finding}",
-            "Problems reconciliation found, per workflow and kind.");
+            "Problems reconciliation found, per check and kind.");
 
         meter.CreateObservableGauge("transactions.sagas.active", () => _reading.ActiveByState.Select(s =>
                 new Measurement<long>(s.Count, new(Workflow, s.Workflow), new("state", s.State))),
@@ -59,9 +59,9 @@ public sealed class SagaMetrics
             _compensated.Add(1, new KeyValuePair<string, object?>(Workflow, workflow));
     }
 
-    /// <summary>Counts one reconciliation finding, for example kind "overdue" or "needs-attention".</summary>
-    public void ReconciliationFinding(string workflow, string kind) =>
-        _findings.Add(1, new(Workflow, workflow), new("kind", kind));
+    /// <summary>Counts one finding of reconciliation check <paramref name="check"/>, of kind <paramref name="kind"/>.</summary>
+    public void ReconciliationFinding(string check, string kind) =>
+        _findings.Add(1, new("check", check), new("kind", kind));
 
     internal void Update(SagaGaugeReading reading) => _reading = reading;
 }

@@ -5,17 +5,20 @@ namespace Transactions.Coordinator.Telemetry;
 
 /// <summary>
 /// Counts a workflow's sagas as its state machine moves them: leaving Initial is a start, entering one of the
-/// workflow's terminal states an end. It sees the transition when the state machine makes it, before the saga is
-/// saved, so a message retried after a concurrency conflict can count twice; the gauges read the database instead.
+/// workflow's terminal states an end. The state machine makes a transition before the saga is saved, and a message
+/// retried after a lost save makes it again: <see cref="CountedTransitions"/> counts each saga's entry into a state
+/// once. (A lost save whose retry then goes elsewhere still counts; the gauges, read from the database, do not.)
 /// </summary>
-sealed class SagaTransitionObserver<TSaga>(SagaWorkflow workflow, SagaMetrics metrics) : IStateObserver<TSaga>
+sealed class SagaTransitionObserver<TSaga>(SagaWorkflow workflow, SagaMetrics metrics, CountedTransitions counted)
+    : IStateObserver<TSaga>
     where TSaga : class, SagaStateMachineInstance
 {
     public Task StateChanged(BehaviorContext<TSaga> context, State currentState, State previousState)
     {
-        if (previousState?.Name == "Initial")
+        var saga = context.Saga.CorrelationId;
+        if (previousState?.Name == "Initial" && counted.First(saga, previousState.Name))
             metrics.Started(workflow.Name);
-        if (workflow.TerminalStates.Contains(currentState.Name))
+        if (workflow.TerminalStates.Contains(currentState.Name) && counted.First(saga, currentState.Name))
             metrics.Ended(workflow.Name, currentState.Name);
         return Task.CompletedTask;
     }
@@ -29,6 +32,7 @@ sealed class SagaTransitionObservers(IServiceProvider services, IEnumerable<Saga
     ILogger<SagaTransitionObservers> logger) : IHostedService
 {
     readonly List<IDisposable> _connections = [];
+    readonly CountedTransitions _counted = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +51,7 @@ sealed class SagaTransitionObservers(IServiceProvider services, IEnumerable<Saga
     }
 
     IDisposable? Connect<TSaga>(SagaWorkflow workflow) where TSaga : class, SagaStateMachineInstance =>
-        services.GetService<SagaStateMachine<TSaga>>()?.ConnectStateObserver(new SagaTransitionObserver<TSaga>(workflow, metrics));
+        services.GetService<SagaStateMachine<TSaga>>()?.ConnectStateObserver(new SagaTransitionObserver<TSaga>(workflow, metrics, _counted));
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,9 @@
 using MassTransit;
+using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
 using Transactions.Outbox.Sagas;
 using Transactions.ServiceDefaults.Api;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.TravelBookings;
 
@@ -17,7 +19,8 @@ public static class TravelBookingEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTravelBookingEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/travel-bookings", StartAsync);
+        app.MapPost("/api/travel-bookings", StartAsync).RequireStarter().ProducesValidationProblem()
+            .WithRequestExample(TravelBookingExamples.Start);
         return app;
     }
 

@@ -42,7 +42,7 @@ public sealed class MetricsTests(IsolatedServices services) : IClassFixture<Isol
         await using var host = await CoordinatorHost.StartAsync(services);
         using var client = host.CreateClient();
         Assert.True((await client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode);
-        host.Services.GetRequiredService<SagaMetrics>().ReconciliationFinding("bank-transfer", "overdue");
+        host.Services.GetRequiredService<SagaMetrics>().ReconciliationFinding("overdue-sagas", "overdue");
 
         using var anonymous = host.CreateDefaultClient();
         anonymous.DefaultRequestHeaders.Remove("X-Api-Key");
@@ -55,7 +55,7 @@ public sealed class MetricsTests(IsolatedServices services) : IClassFixture<Isol
                        text.Contains("transactions_reconciliation_findings_total"),
             TimeSpan.FromSeconds(30), "the scrape shows the HTTP and coordinator metrics");
 
-        Assert.Contains("workflow=\"bank-transfer\"", scrape);
+        Assert.Contains("check=\"overdue-sagas\"", scrape);
         Assert.Contains("kind=\"overdue\"", scrape);
     }
 }
