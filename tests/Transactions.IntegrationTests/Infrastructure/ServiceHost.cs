@@ -21,6 +21,14 @@ public sealed class ServiceHost<TAssemblyMarker> : WebApplicationFactory<TAssemb
         _settings = _sendsTestKey ? TestApiKey.AddTo(settings) : settings;
     }
 
+    /// <summary>A client that sends no API key, whatever the host's keys.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove(TestApiKey.Header);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

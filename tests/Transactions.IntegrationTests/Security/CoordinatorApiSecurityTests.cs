@@ -72,7 +72,7 @@ public sealed class CoordinatorApiSecurityTests(IsolatedServices services) : ICl
 
     static HttpClient Client(ServiceHost<CoordinatorAssembly> host, string? key = null)
     {
-        var client = host.CreateClient();
+        var client = host.CreateAnonymousClient();
         if (key is not null)
             client.DefaultRequestHeaders.Add(TestApiKey.Header, key);
         return client;

@@ -44,8 +44,7 @@ public sealed class MetricsTests(IsolatedServices services) : IClassFixture<Isol
         Assert.True((await client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode);
         host.Services.GetRequiredService<SagaMetrics>().ReconciliationFinding("overdue-sagas", "overdue");
 
-        using var anonymous = host.CreateDefaultClient();
-        anonymous.DefaultRequestHeaders.Remove("X-Api-Key");
+        using var anonymous = host.CreateAnonymousClient();
         var scrape = await Eventually.Until(async () =>
             {
                 using var response = await anonymous.GetAsync("/metrics");

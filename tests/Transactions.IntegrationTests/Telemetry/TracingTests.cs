@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Transactions.Coordinator;
@@ -17,11 +18,10 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
     {
         var spans = new List<Activity>();
         await using var coordinator = await CoordinatorHost.StartAsync(services);
-        await using var host = coordinator.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+        await using var host = Traced(coordinator, spans);
         using var client = host.CreateClient();
 
-        // Migration at start-up runs database commands; the request is an HTTP span; the publish a MassTransit one.
+        // The request is an HTTP span, the publish a MassTransit one; readiness and the gauges query the database.
         Assert.True((await client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode);
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             await host.Services.GetRequiredService<IBus>().Publish(new TracingProbe(Guid.NewGuid()), timeout.Token);
@@ -39,8 +39,7 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
     {
         var spans = new List<Activity>();
         await using var coordinator = await CoordinatorHost.StartAsync(services);
-        await using var host = coordinator.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+        await using var host = Traced(coordinator, spans);
         using var client = host.CreateClient();
 
         await client.GetAsync("/health/live");
@@ -51,6 +50,11 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
             TimeSpan.FromSeconds(30), "the document request is traced");
         Assert.DoesNotContain(Snapshot(spans), a => (a.GetTagItem("url.path") as string)?.StartsWith("/health") == true);
     }
+
+    /// <summary>The coordinator, its spans also exported into <paramref name="spans"/>.</summary>
+    static WebApplicationFactory<CoordinatorAssembly> Traced(ServiceHost<CoordinatorAssembly> coordinator, List<Activity> spans) =>
+        coordinator.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
 
     static List<Activity> Snapshot(List<Activity> spans)
     {
