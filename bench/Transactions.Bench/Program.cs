@@ -1,5 +1,6 @@
 using Transactions.Bench;
 using Transactions.Bench.Outbox;
+using Transactions.Bench.Transfers;
 
 // dotnet run -c Release --project bench/Transactions.Bench -- <mode> [options]
 // Each mode lives in its own folder and reads RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL and POSTGRES_URL.
@@ -7,5 +8,7 @@ var options = BenchOptions.Parse(args.Skip(1));
 return args.FirstOrDefault() switch
 {
     "outbox" => await OutboxBench.RunAsync(options),
-    _ => BenchOptions.Usage("modes: outbox [--messages N] [--rate R] [--writers W] [--per-commit M]"),
+    "transfers" => await TransfersBench.RunAsync(options),
+    _ => BenchOptions.Usage("modes: outbox [--messages N] [--rate R] [--writers W] [--per-commit M] | " +
+                            "transfers [--transfers N] [--concurrency C] [--accounts A]"),
 };

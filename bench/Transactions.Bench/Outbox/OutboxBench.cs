@@ -40,16 +40,21 @@ public static class OutboxBench
         var recorder = new BenchRecorder(messages);
         using var host = await StartHostAsync(servers, recorder, batch);
 
+        using var confirmed = new BrokerConfirmations(messages);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         var committed = await WriteAsync(host, messages, writers, perCommit, rate);
         var commitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var deadline = Task.Delay(TimeSpan.FromSeconds(60 + messages / 500.0));
-        if (await Task.WhenAny(recorder.AllConsumed, deadline) != recorder.AllConsumed)
+        var done = Task.WhenAll(recorder.AllConsumed, confirmed.AllConfirmed);
+        if (await Task.WhenAny(done, deadline) != done)
         {
             Console.WriteLine($"FAILED: only {recorder.ConsumedCount} of {messages} messages consumed before the deadline");
             return 1;
         }
         var deliverSeconds = Stopwatch.GetElapsedTime(started, recorder.LastConsumed).TotalSeconds;
+        var confirmSeconds = Stopwatch.GetElapsedTime(started, confirmed.AllConfirmedAt).TotalSeconds;
+        var cpuPerMessage = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / messages;
         await host.StopAsync();
 
         var latencies = recorder.LatenciesMs();
@@ -61,7 +66,9 @@ public static class OutboxBench
             $"""
              outbox: {messages} messages, {writers} writers, {perCommit} per commit, rate {(rate is null ? "unlimited" : rate + " msg/s")}, delivery batch {batch}
                committed:  {committed} msg/s ({commitSeconds:0.00} s)
+               broker-confirmed: {messages / confirmSeconds:0} msg/s (first commit to the delivery round that removed the last row, {confirmSeconds:0.00} s)
                delivered:  {delivered:0} msg/s (first commit to last consume, {deliverSeconds:0.00} s), duplicates {recorder.Duplicates}
+               CPU of this process (writers, delivery, consumer): {cpuPerMessage:0.000} ms per message; load average {LoadAverage()}
                latency commit->consume: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
              raw confirmed publish: {raw:0} msg/s ({bodySize}-byte persistent messages, {batch} unconfirmed at most)
              ratio delivered/raw: {delivered / raw:0.00}
@@ -127,6 +134,10 @@ public static class OutboxBench
         })));
         return (int)(messages / started.Elapsed.TotalSeconds);
     }
+
+    // The machine may be shared: the figures mean little without the load they were measured under.
+    static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static async Task<string> ShowAsync(string connectionString, string setting)
     {

@@ -14,8 +14,10 @@ public static class ReconciliationRegistration
         services.AddSingleton<ReconciliationRunner>();
         services.AddSingleton<ReconciliationRequests>();
         services.AddHttpClient();
+        services.AddSingleton<IReconciliationCheck, StaleOutboxCheck>();
         services.AddSingleton<IReconciliationCheck, StuckSagaCheck>();
         services.AddSingleton<IReconciliationCheck, ErrorQueueCheck>();
+        services.AddSingleton<IReconciliationCheck, BankConsistencyCheck>();
 
         var schedule = builder.Configuration.GetSection(ReconciliationOptions.Section).Get<ReconciliationOptions>()
                        ?? new ReconciliationOptions();

@@ -1,6 +1,7 @@
 using MassTransit;
 using Transactions.Contracts.TravelBookings;
 using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.Sagas;
 
 namespace Transactions.Coordinator.TravelBookings;
 
@@ -34,9 +35,8 @@ public sealed partial class TravelBookingStateMachine
 
     async Task SendAsync(BehaviorContext<TravelBookingState> c, TravelLeg leg, string phase, object command)
     {
-        var step = c.Saga.Step(leg.Name, phase);
-        step.Attempts++;
-        step.Status = "Pending";
+        var step = c.Saga.Step(leg.Name, phase).Sent();
+        step.Status = SagaStepStatus.Pending;
         // Whole milliseconds, so the deadline survives a round trip through the database and a message unchanged.
         var deadline = _clock.GetUtcNow() + _options.TimeoutOf(step.Attempts);
         c.Saga.DeadlineAt = new DateTimeOffset(deadline.Ticks - deadline.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
@@ -46,8 +46,7 @@ public sealed partial class TravelBookingStateMachine
 
     static Action<BehaviorContext<TravelBookingState>> Done(TravelLeg leg, string phase) => c =>
     {
-        var step = c.Saga.Step(leg.Name, phase);
-        (step.Status, step.LastError) = ("Succeeded", null);
+        c.Saga.Step(leg.Name, phase).Succeed();
         c.Saga.DeadlineAt = null;
     };
 
@@ -55,8 +54,7 @@ public sealed partial class TravelBookingStateMachine
     {
         // A participant in another language may explain at length; the saga keeps what its column holds.
         reason = reason.Length > TravelBookingStateMap.MaxReasonLength ? reason[..TravelBookingStateMap.MaxReasonLength] : reason;
-        var step = saga.Step(leg.Name, Reserving);
-        (step.Status, step.LastError) = ("Failed", reason);
+        saga.Step(leg.Name, Reserving).Fail(reason);
         (saga.FailedStep, saga.FailureReason, saga.DeadlineAt) = (leg.Name, reason, null);
     }
 
@@ -66,7 +64,7 @@ public sealed partial class TravelBookingStateMachine
     Action<BehaviorContext<TravelBookingState>> Unconfirmed(TravelLeg leg) => c =>
     {
         var step = c.Saga.Step(leg.Name, Cancelling);
-        (step.Status, step.LastError) = ("Failed", $"Not confirmed after {step.Attempts} attempt(s).");
+        step.Fail($"Not confirmed after {step.Attempts} attempt(s).");
         c.Saga.DeadlineAt = null;
         c.Saga.Outcome = $"The {leg.Name} cancellation was not confirmed by {leg.Queue} after {step.Attempts} " +
                          $"attempt(s), while undoing the booking because the {c.Saga.FailedStep} step failed: " +

@@ -2,19 +2,17 @@ using MassTransit;
 using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
 using Transactions.Outbox.Sagas;
-using Transactions.ServiceDefaults.Api;
+using Transactions.ServiceDefaults.Http;
 using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.TravelBookings;
 
 public static class TravelBookingEndpoints
 {
-    const int MaxBodyBytes = 16 * 1024;
-
     /// <summary>
     /// <c>POST /api/travel-bookings</c> starts a booking: 202 Accepted with <c>Location: /api/sagas/{id}</c> and
     /// <c>{ sagaId }</c>, where the saga id is the booking id, so posting the same booking again names the same saga
-    /// (the saga ignores the second start). Invalid input: 400 problem details naming the field; too large: 413.
+    /// (the saga ignores the second start). Invalid, malformed or oversized input: 400 problem details naming the field.
     /// The start command goes through the bus outbox, so an accepted booking is never lost to a broker outage.
     /// </summary>
     public static IEndpointRouteBuilder MapTravelBookingEndpoints(this IEndpointRouteBuilder app)
@@ -28,7 +26,7 @@ public static class TravelBookingEndpoints
         ISagaQueries<TravelBookingState> sagas, TimeProvider clock, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonBody.ReadAsync<TravelBookingRequest>(request, MaxBodyBytes);
+        var (body, problem) = await JsonRequest.ReadAsync<TravelBookingRequest>(request);
         if (problem is not null)
             return problem;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

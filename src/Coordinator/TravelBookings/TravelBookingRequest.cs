@@ -1,5 +1,5 @@
 using Transactions.Contracts.TravelBookings;
-using Transactions.ServiceDefaults.Api;
+using Transactions.ServiceDefaults.Http;
 
 namespace Transactions.Coordinator.TravelBookings;
 
@@ -13,18 +13,18 @@ public sealed record TravelBookingRequest(
     string? HotelId, DateOnly? CheckIn, int? Nights,
     string? CarLocation, string? CarClass, DateOnly? CarPickUp, int? CarDays)
 {
-    public RequestErrors Validate(DateOnly today) => new RequestErrors()
+    public RequestRules Validate(DateOnly today) => new RequestRules()
         .Check(BookingId is not null && BookingId != Guid.Empty, "bookingId", "Required, and not the empty id.")
-        .Text(FlightNumber, "flightNumber", 16)
+        .Required("flightNumber", FlightNumber, 16)
         .Check(FlightDate >= today, "flightDate", "Required, today or later.")
-        .Range(Seats, "seats", 1, 9)
-        .Text(HotelId, "hotelId")
+        .Range("seats", Seats, 1, 9)
+        .Required("hotelId", HotelId)
         .Check(CheckIn >= today, "checkIn", "Required, today or later.")
-        .Range(Nights, "nights", 1, 30)
-        .Text(CarLocation, "carLocation", 30)
-        .Text(CarClass, "carClass", 30)
+        .Range("nights", Nights, 1, 30)
+        .Required("carLocation", CarLocation, 30)
+        .Required("carClass", CarClass, 30)
         .Check(CarPickUp >= today, "carPickUp", "Required, today or later.")
-        .Range(CarDays, "carDays", 1, 30);
+        .Range("carDays", CarDays, 1, 30);
 
     /// <summary>Called only on a valid request.</summary>
     public StartTravelBooking ToCommand() => new(BookingId!.Value,

@@ -94,6 +94,19 @@ public static class TccBarrier
         return deleted;
     }
 
+    /// <summary>
+    /// The barrier rows of <paramref name="transactionIds"/>: which phases of which branches this participant has
+    /// recorded, and what recorded them (a Cancel that arrived first records the Try's place with origin "cancel").
+    /// For reconciliation and support; rows older than the clean-up horizon are gone.
+    /// </summary>
+    public static async Task<IReadOnlyList<TccBarrierRecord>> RecordsAsync(DbContext db,
+        IReadOnlyCollection<Guid> transactionIds, CancellationToken cancellationToken = default) =>
+        await db.Set<TccBarrierEntry>().AsNoTracking()
+            .Where(e => transactionIds.Contains(e.TransactionId))
+            .OrderBy(e => e.TransactionId).ThenBy(e => e.BranchId).ThenBy(e => e.RecordedAt)
+            .Select(e => new TccBarrierRecord(e.TransactionId, e.BranchId, e.Phase, e.Origin, e.RecordedAt))
+            .ToListAsync(cancellationToken);
+
     static DateTimeOffset IssuedAt(Guid branchId)
     {
         if (branchId.Version != 7)

@@ -24,11 +24,24 @@ public sealed class PostgresOutboxOptions
     public int DeliveryConcurrency { get; set; } = 2;
 
     /// <summary>
+    /// False: this process runs no delivery service, and its committed messages wait for another instance (or a
+    /// repair such as reconciliation) to deliver them. For dedicated delivery instances; true by default.
+    /// </summary>
+    public bool DeliveryEnabled { get; set; } = true;
+
+    /// <summary>
     /// How often the delivery service looks for messages when no notification arrived: the fallback for a lost
     /// LISTEN connection or messages written without the outbox's notification.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After a wake-up, how long delivery lets further commits gather before it runs a round: a round costs several
+    /// round trips whatever its size, so a few milliseconds here turn a round per commit into a round per burst.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan DeliveryLinger { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>How long one message may take to be confirmed by the broker before the round counts it as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

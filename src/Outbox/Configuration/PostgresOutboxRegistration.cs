@@ -35,6 +35,7 @@ public static class PostgresOutboxRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         configurator.TryAddSingleton<OutboxWakeup<TDbContext>>();
+        configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>
             o.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<TDbContext>>()));

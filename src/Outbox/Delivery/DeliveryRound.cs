@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
 using MassTransit;
-using MassTransit.Middleware;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +77,7 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
                 // even one that does not observe cancellation (resolving an endpoint while the broker is away).
                 var endpoint = await bus.GetSendEndpoint(message.DestinationAddress).WaitAsync(timeout.Token);
                 await endpoint.Send(new SerializedMessageBody(),
-                        new OutboxMessageSendPipe(new StoredMessageContext(message), message.DestinationAddress), timeout.Token)
+                        new StoredMessageSendPipe(message, time.GetUtcNow().UtcDateTime), timeout.Token)
                     .WaitAsync(timeout.Token);
                 removed.Add(message.SequenceNumber);
             }

@@ -25,6 +25,11 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.DeliveryEnabled)
+        {
+            logger.LogInformation("Outbox delivery is disabled in this process (Outbox:DeliveryEnabled)");
+            return;
+        }
         string connectionString;
         await using (var scope = services.CreateAsyncScope())
             connectionString = scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
@@ -85,7 +90,8 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
                     _signal.Set();
                     continue;
                 }
-                await _signal.WaitAsync(_options.PollingInterval, stoppingToken);
+                if (await _signal.WaitAsync(_options.PollingInterval, stoppingToken) && _options.DeliveryLinger > TimeSpan.Zero)
+                    await Task.Delay(_options.DeliveryLinger, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -10,16 +10,18 @@ namespace Transactions.Outbox.Delivery;
 /// Told when a transaction that wrote outbox rows of <typeparamref name="TDbContext"/> has committed: wakes this
 /// process's delivery loops at once, and tells the other instances with a <c>NOTIFY</c> sent after the commit.
 /// The NOTIFY is deliberately not part of the business transaction: PostgreSQL serialises the commits of notifying
-/// transactions on one lock, which would cap the whole application at one fsync per commit. Here at most one NOTIFY
-/// is in flight per process, and commits while it is in flight are covered by it or by the polling fallback.
+/// transactions on one lock, which would cap the whole application at one fsync per commit. Here one NOTIFY per
+/// 20 ms at most is sent per process, covering every commit made since the previous one.
 /// </summary>
 sealed class OutboxWakeup<TDbContext>(IServiceProvider services, IOptions<PostgresOutboxOptions> options,
-    ILogger<OutboxWakeup<TDbContext>> logger)
+    TimeProvider time, ILogger<OutboxWakeup<TDbContext>> logger)
     where TDbContext : DbContext
 {
+    static readonly TimeSpan NotifySpacing = TimeSpan.FromMilliseconds(20);
     readonly string _notify = "NOTIFY " + options.Value.NotificationChannel;
     string? _connectionString;
     int _notifying;
+    int _committed;
 
     /// <summary>Wakes the delivery loops of this process.</summary>
     public DeliverySignal Signal { get; } = new();
@@ -27,11 +29,29 @@ sealed class OutboxWakeup<TDbContext>(IServiceProvider services, IOptions<Postgr
     public void Committed()
     {
         Signal.Set();
+        Volatile.Write(ref _committed, 1);
         if (Interlocked.Exchange(ref _notifying, 1) == 0)
             _ = NotifyOtherInstancesAsync();
     }
 
+    /// <summary>Sends NOTIFY while commits keep arriving, at most one per spacing; every commit is covered.</summary>
     async Task NotifyOtherInstancesAsync()
+    {
+        do
+        {
+            while (Interlocked.Exchange(ref _committed, 0) == 1)
+            {
+                await NotifyAsync();
+                // Each NOTIFY is a commit with its own WAL flush; the other instances need a prompt wake-up,
+                // not one per business commit.
+                await Task.Delay(NotifySpacing, time);
+            }
+            Volatile.Write(ref _notifying, 0);
+            // A commit that arrived between the last check and the release above is picked up here.
+        } while (Volatile.Read(ref _committed) == 1 && Interlocked.Exchange(ref _notifying, 1) == 0);
+    }
+
+    async Task NotifyAsync()
     {
         try
         {
@@ -44,10 +64,6 @@ sealed class OutboxWakeup<TDbContext>(IServiceProvider services, IOptions<Postgr
         {
             // Only a wake-up is lost: this process delivers anyway, the others poll.
             logger.LogDebug("Outbox NOTIFY failed: {Error}", e.Message);
-        }
-        finally
-        {
-            Volatile.Write(ref _notifying, 0);
         }
     }
 

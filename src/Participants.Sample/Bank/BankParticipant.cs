@@ -19,6 +19,7 @@ public sealed class BankParticipant : IParticipantModule
 
     public const string DebitEndpoint = "bank-debit";
     public const string CreditEndpoint = "bank-credit";
+    public const string ViewEndpoint = "bank-transfer-views";
 
     public string Name => "bank";
 
@@ -32,8 +33,11 @@ public sealed class BankParticipant : IParticipantModule
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<DebitConsumer>().Endpoint(e => e.Name = DebitEndpoint);
-        bus.AddConsumer<CreditConsumer>().Endpoint(e => e.Name = CreditEndpoint);
+        // Each message in flight holds a pooled database connection for its transaction: two endpoints of 12 leave
+        // room in the smallest pool we run with (40) for the outbox delivery, its listener and the API.
+        bus.AddConsumer<DebitConsumer>().Endpoint(e => { e.Name = DebitEndpoint; e.ConcurrentMessageLimit = 12; });
+        bus.AddConsumer<CreditConsumer>().Endpoint(e => { e.Name = CreditEndpoint; e.ConcurrentMessageLimit = 12; });
+        bus.AddConsumer<TransferViewConsumer>().Endpoint(e => { e.Name = ViewEndpoint; e.ConcurrentMessageLimit = 2; });
         // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction.
         bus.AddPostgresOutbox<BankDbContext>();
         bus.AddConfigureEndpointsCallback((context, name, endpoint) =>

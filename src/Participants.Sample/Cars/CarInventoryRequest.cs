@@ -1,5 +1,5 @@
 using Transactions.Participants.Sample.Reservations;
-using Transactions.ServiceDefaults.Api;
+using Transactions.ServiceDefaults.Http;
 
 namespace Transactions.Participants.Sample.Cars;
 
@@ -7,12 +7,12 @@ namespace Transactions.Participants.Sample.Cars;
 public sealed record CarInventoryRequest(string? Location, string? CarClass, DateOnly? From, int? Days, int? Cars)
     : IInventoryRequest
 {
-    public RequestErrors Validate() => new RequestErrors()
-        .Text(Location, "location", 30)
-        .Text(CarClass, "carClass", 30)
-        .Required(From, "from")
-        .Range(Days, "days", 1, 366)
-        .Range(Cars, "cars", 0, 10_000);
+    public RequestRules Validate() => new RequestRules()
+        .Required("location", Location, 30)
+        .Required("carClass", CarClass, 30)
+        .Required("from", From)
+        .Range("days", Days, 1, 366)
+        .Range("cars", Cars, 0, 10_000);
 
     public InventoryRange ToRange() =>
         new(CarsDbContext.Resource(Location!, CarClass!), From!.Value, Days!.Value, Cars!.Value);

@@ -1,11 +1,11 @@
-using Transactions.ServiceDefaults.Api;
+using Transactions.ServiceDefaults.Http;
 
 namespace Transactions.Participants.Sample.Reservations;
 
 /// <summary>A participant's body for setting capacity: it checks its own fields and names the slots it covers.</summary>
 public interface IInventoryRequest
 {
-    RequestErrors Validate();
+    RequestRules Validate();
 
     /// <summary>Called only on a valid request.</summary>
     InventoryRange ToRange();

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Transactions.ServiceDefaults.Api;
+using Transactions.ServiceDefaults.Http;
 using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Participants.Sample.Reservations;
@@ -11,8 +11,6 @@ namespace Transactions.Participants.Sample.Reservations;
 /// </summary>
 public static class ReservationEndpoints
 {
-    const int MaxBodyBytes = 16 * 1024;
-
     public static RouteGroupBuilder MapReservationEndpoints<TContext, TInventoryRequest>(this IEndpointRouteBuilder app,
         string prefix)
         where TContext : ReservationsDbContext
@@ -46,7 +44,7 @@ public static class ReservationEndpoints
         where TContext : ReservationsDbContext
         where TInventoryRequest : class, IInventoryRequest
     {
-        var (body, problem) = await JsonBody.ReadAsync<TInventoryRequest>(request, MaxBodyBytes);
+        var (body, problem) = await JsonRequest.ReadAsync<TInventoryRequest>(request);
         if (problem is not null)
             return problem;
         if (body!.Validate().ToProblem() is { } invalid)

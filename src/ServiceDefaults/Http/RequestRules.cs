@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 
 namespace Transactions.ServiceDefaults.Http;
 
@@ -44,6 +45,26 @@ public sealed partial class RequestRules
             Fail(field, "Must be an ISO 4217 code: three upper-case letters.");
         return this;
     }
+
+    /// <summary>A present whole number within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public RequestRules Range(string field, int? value, int min, int max)
+    {
+        if (value is not { } number)
+            Fail(field, "Required.");
+        else if (number < min || number > max)
+            Fail(field, $"Must be between {min} and {max}.");
+        return this;
+    }
+
+    public RequestRules Required<T>(string field, T? value) where T : struct
+    {
+        if (value is null)
+            Fail(field, "Required.");
+        return this;
+    }
+
+    /// <summary>The 400 validation problem naming every failing field, or null when the request is valid.</summary>
+    public IResult? ToProblem() => IsValid ? null : Results.ValidationProblem(Errors);
 
     public RequestRules Check(bool ok, string field, string message)
     {

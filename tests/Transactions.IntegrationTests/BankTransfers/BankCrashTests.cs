@@ -7,7 +7,7 @@ namespace Transactions.IntegrationTests.BankTransfers;
 
 public sealed class BankCrashTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
-    const int Transfers = 40;
+    const int Transfers = 24;
     const decimal OpeningBalance = 1_000m;
     static readonly string[] Accounts = ["k-0", "k-1", "k-2", "k-3", "k-4"];
 

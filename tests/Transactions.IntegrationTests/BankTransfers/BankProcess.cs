@@ -13,6 +13,7 @@ public sealed class BankProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly StreamWriter _log;
+    bool _disposed;
 
     BankProcess(Process process, StreamWriter log, HttpClient client)
     {
@@ -93,6 +94,9 @@ public sealed class BankProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         Client.Dispose();
         if (!_process.HasExited)
             await KillAsync();

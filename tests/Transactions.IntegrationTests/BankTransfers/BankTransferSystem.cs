@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Transactions.Coordinator;
-using Transactions.Coordinator.Persistence;
 using Transactions.IntegrationTests.Infrastructure;
 using Transactions.Participants.Sample;
 
@@ -36,24 +34,21 @@ public sealed class BankTransferSystem : IAsyncDisposable
 
     public IServiceProvider CoordinatorServices => _coordinator!.Services;
 
+    /// <param name="configureCoordinator">Adjusts the coordinator's settings after the defaults below.</param>
     public static async Task<BankTransferSystem> StartAsync(IsolatedServices services, bool startBank = true,
-        TimeSpan? tryTimeout = null)
+        TimeSpan? tryTimeout = null, Action<Dictionary<string, string?>>? configureCoordinator = null)
     {
         var n = Interlocked.Increment(ref _instances);
-        var coordinatorDb = await services.CreateDatabaseAsync($"coordinator{n}");
-        await using (var db = new CoordinatorDbContext(new DbContextOptionsBuilder<CoordinatorDbContext>()
-                         .UseNpgsql(coordinatorDb).UseSnakeCaseNamingConvention().Options))
-            await db.Database.EnsureCreatedAsync();
-
         var coordinator = services.BrokerSettings();
-        coordinator["ConnectionStrings:Coordinator"] = coordinatorDb;
-        coordinator["Database:MigrateOnStartup"] = "false";
+        coordinator["ConnectionStrings:Coordinator"] = await services.CreateDatabaseAsync($"coordinator{n}");
+        coordinator["Database:MigrateOnStartup"] = "true";
         coordinator["BankTransfers:TryTimeout"] = (tryTimeout ?? TimeSpan.FromSeconds(20)).ToString();
         coordinator["BankTransfers:RetryInitialDelay"] = "00:00:00.500";
         coordinator["BankTransfers:RetryMaxDelay"] = "00:00:02";
         coordinator["SagaDeadlines:PollInterval"] = "00:00:00.200";
         coordinator["SagaDeadlines:ResendAfter"] = "00:00:02";
         coordinator["Outbox:PollingInterval"] = "00:00:00.500";
+        configureCoordinator?.Invoke(coordinator);
 
         var bank = services.BrokerSettings();
         bank["ConnectionStrings:Bank"] = await services.CreateDatabaseAsync($"bank{n}");

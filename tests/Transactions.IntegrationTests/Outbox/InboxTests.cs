@@ -48,6 +48,7 @@ public sealed class InboxTests(IsolatedServices services) : IClassFixture<Isolat
 
         await Eventually.Until(() => Task.FromResult(received.Count(messageId) == 3), Timeout,
             "the broker delivered the message three times and each delivery was acknowledged");
+        Assert.True(received.Faults.IsEmpty, "no delivery faulted: " + string.Join("; ", received.Faults));
         Assert.Equal(1, _host.Services.GetRequiredService<Deliveries>().Count(reference));
         await using var read = OutboxTestHost.Open(_connectionString);
         Assert.Equal(1, await read.Entries.CountAsync(e => e.Reference == reference));
@@ -82,6 +83,9 @@ public sealed class InboxTests(IsolatedServices services) : IClassFixture<Isolat
 
         public int Count(Guid messageId) => _counts.GetValueOrDefault(messageId);
 
+        /// <summary>Why a delivery failed, if one did: a failure would make the effect count meaningless.</summary>
+        public ConcurrentQueue<string> Faults { get; } = new();
+
         public Task PostReceive(ReceiveContext context)
         {
             if (context.GetMessageId() is { } id)
@@ -95,8 +99,16 @@ public sealed class InboxTests(IsolatedServices services) : IClassFixture<Isolat
             where T : class => Task.CompletedTask;
 
         public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
-            where T : class => Task.CompletedTask;
+            where T : class
+        {
+            Faults.Enqueue($"{consumerType}: {exception.GetType().Name}: {exception.Message}");
+            return Task.CompletedTask;
+        }
 
-        public Task ReceiveFault(ReceiveContext context, Exception exception) => Task.CompletedTask;
+        public Task ReceiveFault(ReceiveContext context, Exception exception)
+        {
+            Faults.Enqueue($"receive: {exception.GetType().Name}: {exception.Message}");
+            return Task.CompletedTask;
+        }
     }
 }

@@ -32,6 +32,7 @@ public static class OutboxTestHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         builder.Services.AddSingleton<Deliveries>();
+        builder.Services.AddSingleton<ArrivalOrder>();
         builder.AddPostgresDbContext<LedgerDbContext>(ConnectionName);
         builder.AddTransactionsBus(x =>
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Transactions.Contracts.TravelBookings;
+using Transactions.Coordinator.TravelBookings;
 using Transactions.IntegrationTests.Infrastructure;
 
 namespace Transactions.IntegrationTests.TravelBookings;
@@ -42,6 +43,39 @@ public sealed class TravelBookingRecoveryTests(TravelBookingSystem system) : ICl
         Assert.Equal(completed ? trip.Seats : 0, reserved.Flight);
         Assert.All(reserved.Hotel, r => Assert.Equal(completed ? 1 : 0, r));
         Assert.All(reserved.Car, r => Assert.Equal(completed ? 1 : 0, r));
+    }
+
+    [Fact]
+    public async Task A_coordinator_stopped_while_a_step_answers_finishes_the_booking_from_its_stored_state_once_back()
+    {
+        var trip = Trip.New();
+        await trip.SeedAsync(system, seats: 10, rooms: 5, cars: 5);
+        await system.StopParticipantAsync("hotels");
+        using (var response = await system.Api.PostAsJsonAsync("/api/travel-bookings", trip.Request()))
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.Until(() => system.SagaAsync(trip.BookingId), s => s?.CurrentState == "BookingHotel",
+            TimeSpan.FromSeconds(30), "the booking waits for the hotel");
+
+        await system.StopCoordinatorAsync();
+        try
+        {
+            await system.StartParticipantAsync("hotels");
+            // Proof the coordinator was down when the hotel answered: the answer waits in the saga's queue.
+            await Eventually.Until(() => system.QueueDepthAsync(TravelBookingRegistration.Queue), d => d >= 1,
+                TimeSpan.FromSeconds(30), "the hotel's answer waits for the coordinator");
+        }
+        finally
+        {
+            await system.StartCoordinatorAsync();
+        }
+
+        var saga = await system.TerminalAsync(trip.BookingId);
+        Assert.Equal("Completed", saga!.CurrentState);
+        Assert.Single(saga.History, h => h.To == "BookingHotel");
+        var reserved = await trip.ReservedAsync(system);
+        Assert.Equal(trip.Seats, reserved.Flight);
+        Assert.All(reserved.Hotel, r => Assert.Equal(1, r));
+        Assert.All(reserved.Car, r => Assert.Equal(1, r));
     }
 
     [Fact]

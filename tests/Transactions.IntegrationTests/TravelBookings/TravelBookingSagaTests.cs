@@ -21,6 +21,11 @@ public sealed class TravelBookingSagaTests(TravelBookingSystem system) : IClassF
         var saga = await system.TerminalAsync(trip.BookingId);
         Assert.Equal("Completed", saga!.CurrentState);
         Assert.Null(saga.DeadlineAt);
+        var view = await system.Api.GetFromJsonAsync<JsonElement>(response.Headers.Location!.OriginalString);
+        Assert.Equal("travel-booking", view.GetProperty("workflow").GetString());
+        Assert.Equal("Completed", view.GetProperty("state").GetString());
+        Assert.Equal(["flight", "hotel", "car"],
+            view.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         var reserved = await trip.ReservedAsync(system);
         Assert.Equal(trip.Seats, reserved.Flight);
         Assert.All(reserved.Hotel, r => Assert.Equal(1, r));
@@ -101,7 +106,7 @@ public sealed class TravelBookingSagaTests(TravelBookingSystem system) : IClassF
     }
 
     [Fact]
-    public async Task Malformed_json_is_a_400_problem_naming_the_field_and_an_oversized_body_a_413()
+    public async Task Malformed_json_and_an_oversized_body_are_400_problems_naming_the_field()
     {
         using var malformed = await system.Api.PostAsync("/api/travel-bookings",
             new StringContent("""{"bookingId": "not-a-guid", "seats": 2}""", System.Text.Encoding.UTF8, "application/json"));
@@ -114,7 +119,8 @@ public sealed class TravelBookingSagaTests(TravelBookingSystem system) : IClassF
 
         using var oversized = await system.Api.PostAsync("/api/travel-bookings",
             new StringContent($$"""{"flightNumber": "{{new string('x', 20_000)}}"}""", System.Text.Encoding.UTF8, "application/json"));
-        await ProblemAsync(oversized, HttpStatusCode.RequestEntityTooLarge);
+        problem = await ProblemAsync(oversized, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _));
     }
 
     static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)

@@ -26,6 +26,7 @@ public class TravelBookingSystem : IAsyncLifetime
 
     readonly Dictionary<string, ServiceHost<ParticipantsAssembly>> _participants = [];
     readonly Dictionary<string, string?> _participantSettings = [];
+    Dictionary<string, string?> _coordinatorSettings = [];
     ServiceHost<CoordinatorAssembly>? _coordinator;
 
     public IsolatedServices Services { get; } = new();
@@ -44,11 +45,11 @@ public class TravelBookingSystem : IAsyncLifetime
                 await Services.CreateDatabaseAsync(name);
 
         var coordinator = Services.BrokerSettings();
-        coordinator["ConnectionStrings:Coordinator"] = await CreateCoordinatorDatabaseAsync();
+        coordinator["ConnectionStrings:Coordinator"] = await Services.CreateDatabaseAsync("coordinator");
+        coordinator["Database:MigrateOnStartup"] = "true";
         Configure(_participantSettings, coordinator);
-        _coordinator = new ServiceHost<CoordinatorAssembly>(coordinator);
-        Api = _coordinator.CreateClient();
-        await ReadyAsync(Api, "coordinator");
+        _coordinatorSettings = coordinator;
+        await StartCoordinatorAsync();
         foreach (var name in Participants)
             await StartParticipantAsync(name);
     }
@@ -58,14 +59,18 @@ public class TravelBookingSystem : IAsyncLifetime
     {
     }
 
-    /// <summary>The coordinator's schema comes from its model here; its migrations are generated with the release.</summary>
-    async Task<string> CreateCoordinatorDatabaseAsync()
+    public async Task StartCoordinatorAsync()
     {
-        var connectionString = await Services.CreateDatabaseAsync("coordinator");
-        await using var db = new CoordinatorDbContext(new DbContextOptionsBuilder<CoordinatorDbContext>()
-            .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
-        await db.Database.EnsureCreatedAsync();
-        return connectionString;
+        _coordinator = new ServiceHost<CoordinatorAssembly>(_coordinatorSettings);
+        Api = _coordinator.CreateClient();
+        await ReadyAsync(Api, "coordinator");
+    }
+
+    /// <summary>Tears the coordinator down, as if its process stopped: replies wait in its queue meanwhile.</summary>
+    public async Task StopCoordinatorAsync()
+    {
+        await _coordinator!.DisposeAsync();
+        _coordinator = null;
     }
 
     public HttpClient Participant(string name) => _participants[name].CreateClient();
@@ -108,10 +113,17 @@ public class TravelBookingSystem : IAsyncLifetime
             .ToListAsync();
     }
 
-    /// <summary>Messages in a queue, ready or unacknowledged, as the broker's statistics (a few seconds late) say.</summary>
+    /// <summary>
+    /// Messages in a queue, ready or unacknowledged, as the broker's statistics (a few seconds late) say; 0 for a queue
+    /// not declared yet (MassTransit declares an <c>_error</c> queue on its first fault).
+    /// </summary>
     public async Task<long> QueueDepthAsync(string queue)
     {
-        var body = await Services.Management.GetFromJsonAsync<JsonElement>($"api/queues/{Services.VirtualHost}/{queue}");
+        using var response = await Services.Management.GetAsync($"api/queues/{Services.VirtualHost}/{queue}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return 0;
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
     }
 

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Transactions.Coordinator;
+using Transactions.Coordinator.Persistence;
+using Transactions.Participants.Sample;
+
+namespace Transactions.Bench.Transfers;
+
+/// <summary>
+/// Mode <c>transfers</c>: the coordinator and the bank (in this process, on the real broker and PostgreSQL) run
+/// <c>--transfers N</c> transfers among <c>--accounts A</c> accounts, <c>--concurrency C</c> in flight, started over
+/// REST; prints transfers/s from the first POST to the last terminal saga and POST-to-terminal latency. Then the same
+/// debits and credits as one local PostgreSQL transaction each, at the same concurrency, and the ratio of the two.
+/// </summary>
+public static class TransfersBench
+{
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var transfers = options.Int("transfers", 2_000);
+        var concurrency = options.Int("concurrency", 32);
+        var accounts = options.Int("accounts", 100);
+
+        await using var servers = await BenchServers.CreateAsync("transfers");
+        var bankDb = servers.PostgresConnectionString(servers.Name);
+        await using var coordinatorDb = await BenchDatabase.CreateAsync(servers, servers.Name + "_coordinator");
+        await using (var db = new CoordinatorDbContext(new DbContextOptionsBuilder<CoordinatorDbContext>()
+                         .UseNpgsql(coordinatorDb.ConnectionString).UseSnakeCaseNamingConvention().Options))
+            await db.Database.EnsureCreatedAsync();
+
+        var settings = servers.Settings();
+        settings["Database:MigrateOnStartup"] = "true";
+        settings["ConnectionStrings:Bank"] = bankDb;
+        settings["ConnectionStrings:Coordinator"] = coordinatorDb.ConnectionString;
+        settings["Participants:Enabled:0"] = "bank";
+        // Each consumer in flight holds a pooled connection for its transaction: stay well under the pool size.
+        settings["RabbitMq:PrefetchCount"] = options.Int("prefetch", 16).ToString(CultureInfo.InvariantCulture);
+        await using var bankHost = new InProcessService<ParticipantsAssembly>(settings);
+        await using var coordinatorHost = new InProcessService<CoordinatorAssembly>(settings);
+        using var bank = await bankHost.ReadyClientAsync();
+        using var coordinator = await coordinatorHost.ReadyClientAsync();
+
+        var names = Enumerable.Range(0, accounts).Select(i => $"bench-{i}").ToArray();
+        foreach (var name in names)
+            (await bank.PostAsJsonAsync("/api/accounts", new { accountId = name, currency = "EUR", initialBalance = 1_000_000m }))
+                .EnsureSuccessStatusCode();
+        var random = new Random(1);
+        var plan = Enumerable.Range(0, transfers).Select(_ =>
+        {
+            var from = random.Next(accounts);
+            return (Id: Guid.CreateVersion7(), From: names[from], To: names[(from + 1 + random.Next(accounts - 1)) % accounts],
+                Amount: random.Next(1, 10_000) / 100m);
+        }).ToArray();
+
+        var posted = new ConcurrentDictionary<Guid, DateTimeOffset>();
+        var started = Stopwatch.GetTimestamp();
+        var firstPost = DateTimeOffset.UtcNow;
+        await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (t, ct) =>
+        {
+            posted[t.Id] = DateTimeOffset.UtcNow;
+            using var response = await coordinator.PostAsJsonAsync("/api/bank-transfers",
+                new { transferId = t.Id, fromAccount = t.From, toAccount = t.To, amount = t.Amount, currency = "EUR" }, ct);
+            response.EnsureSuccessStatusCode();
+        });
+        var finished = await TerminalSagasAsync(coordinatorDb.ConnectionString, transfers, TimeSpan.FromSeconds(60 + transfers / 20.0));
+        if (finished.Count < transfers)
+        {
+            Console.WriteLine($"FAILED: only {finished.Count} of {transfers} transfers terminal before the deadline; " +
+                              $"sagas by state: {await StatesAsync(coordinatorDb.ConnectionString)}");
+            return 1;
+        }
+        var seconds = (finished.Values.Max(f => f.At) - firstPost).TotalSeconds;
+        var latencies = finished.Select(f => (f.Value.At - posted[f.Key]).TotalMilliseconds).Order().ToArray();
+        var rate = transfers / seconds;
+        var completed = finished.Values.Count(f => f.State == "Completed");
+        var baseline = await LocalTransactionBaseline.TransfersPerSecondAsync(bankDb, plan.Select(p => (p.From, p.To, p.Amount)).ToArray(), concurrency);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"""
+             transfers: {transfers} among {accounts} accounts, {concurrency} in flight, {completed} completed
+               end to end: {rate:0.0} transfers/s ({seconds:0.00} s from first POST to last terminal saga, {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s wall)
+               latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
+             local transaction baseline (debit + credit + 2 ledger rows, one commit each): {baseline:0.0} transfers/s
+             ratio end-to-end/baseline: {rate / baseline:0.000} (goal >= 0.25)
+             """));
+        return 0;
+    }
+
+    static async Task<string> StatesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT current_state || ' ' || count(*) FROM bank_transfers GROUP BY current_state", connection);
+        var states = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            states.Add(reader.GetString(0));
+        return string.Join(", ", states);
+    }
+
+    /// <summary>Polls the saga table until <paramref name="expected"/> sagas are terminal; their state and last change.</summary>
+    static async Task<Dictionary<Guid, (string State, DateTimeOffset At)>> TerminalSagasAsync(string connectionString,
+        int expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        while (true)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT correlation_id, current_state, updated_at FROM bank_transfers " +
+                "WHERE current_state IN ('Completed', 'Cancelled')", connection);
+            var found = new Dictionary<Guid, (string, DateTimeOffset)>();
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync())
+                    found[reader.GetGuid(0)] = (reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+            if (found.Count >= expected || DateTime.UtcNow > deadline)
+                return found;
+            await Task.Delay(200);
+        }
+    }
+}
