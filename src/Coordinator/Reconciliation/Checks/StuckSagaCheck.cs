@@ -19,6 +19,9 @@ public sealed class StuckSagaCheck(IServiceScopeFactory scopes, IEnumerable<Saga
 {
     public const string NeedsAttention = "NeedsAttention";
 
+    /// <summary>How many deadline messages are awaiting the broker's confirm at once.</summary>
+    const int SendBatch = 100;
+
     public string Name => "sagas";
 
     public async Task RunAsync(ReconciliationContext context, CancellationToken cancellationToken)
@@ -40,16 +43,21 @@ public sealed class StuckSagaCheck(IServiceScopeFactory scopes, IEnumerable<Saga
             if (overdue.Count == 0)
                 continue;
 
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queries.EndpointName(endpointNames)}"));
             foreach (var (sagaId, deadlineAt) in overdue)
-            {
                 context.Found(Name, "overdue", Subject(workflow, sagaId), $"deadline {deadlineAt:O} passed",
                     deadlineAt);
-                if (context.DryRun)
-                    continue;
-                await endpoint.Send(new DeadlineExpired(sagaId, deadlineAt), cancellationToken);
-                context.Did(Name, Subject(workflow, sagaId), "re-sent its deadline to the saga", "sent");
-            }
+            if (context.DryRun)
+                continue;
+
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queries.EndpointName(endpointNames)}"));
+            // Each send completes when the broker confirms it. One at a time, a run over 1,000 overdue sagas took
+            // 12-25 s (bench reconcile); a batch in flight together shares the broker's confirms.
+            foreach (var batch in overdue.Chunk(SendBatch))
+                await Task.WhenAll(batch.Select(async due =>
+                {
+                    await endpoint.Send(new DeadlineExpired(due.SagaId, due.DeadlineAt), cancellationToken);
+                    context.Did(Name, Subject(workflow, due.SagaId), "re-sent its deadline to the saga", "sent");
+                }));
         }
     }
 
