@@ -1,5 +1,6 @@
 using Transactions.Bench;
 using Transactions.Bench.Outbox;
+using Transactions.Bench.Reconcile;
 using Transactions.Bench.Transfers;
 
 // dotnet run -c Release --project bench/Transactions.Bench -- <mode> [options]
@@ -9,6 +10,8 @@ return args.FirstOrDefault() switch
 {
     "outbox" => await OutboxBench.RunAsync(options),
     "transfers" => await TransfersBench.RunAsync(options),
+    "reconcile" => await ReconcileBench.RunAsync(args.Skip(1).ToArray()),
     _ => BenchOptions.Usage("modes: outbox [--messages N] [--rate R] [--writers W] [--per-commit M] | " +
-                            "transfers [--transfers N] [--concurrency C] [--accounts A]"),
+                            "transfers [--transfers N] [--concurrency C] [--accounts A] | " +
+                            "reconcile [--rows 1000000,100000] [--stuck 1000] [--repeat 5]"),
 };

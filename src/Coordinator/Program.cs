@@ -35,6 +35,7 @@ app.UseTelemetry();
 app.UseSecurity();
 app.MapApiDocumentation();
 app.MapSagaEndpoints();
+app.MapSagaListEndpoints();
 app.MapBankTransferEndpoints();
 app.MapTravelBookingEndpoints();
 app.MapReconciliationEndpoints();

@@ -104,6 +104,9 @@ namespace Transactions.Coordinator.Migrations
                     b.HasIndex("DeadlineAt")
                         .HasDatabaseName("ix_bank_transfers_deadline_at");
 
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_bank_transfers_created_at_correlation_id");
+
                     b.HasIndex("UpdatedAt", "CorrelationId")
                         .HasDatabaseName("ix_bank_transfers_updated_at_correlation_id");
 
@@ -308,6 +311,9 @@ namespace Transactions.Coordinator.Migrations
                     b.HasIndex("DeadlineAt")
                         .HasDatabaseName("ix_travel_booking_state_deadline_at")
                         .HasFilter("deadline_at IS NOT NULL");
+
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_travel_booking_state_created_at_correlation_id");
 
                     b.HasIndex("UpdatedAt", "CorrelationId")
                         .HasDatabaseName("ix_travel_booking_state_updated_at_correlation_id");

@@ -19,6 +19,9 @@ public abstract class WorkflowSagaMapping<TSaga> : SagaEntityMap<TSaga>
         e.Property(s => s.History).AsJsonb();
         // Serves the deadline job's "deadline_at <= now ORDER BY deadline_at"; sagas waiting on nothing hold null.
         e.HasIndex(s => s.DeadlineAt);
+        // Serves GET /api/sagas: ORDER BY created_at, correlation_id with the keyset cursor
+        // (created_at, correlation_id) > (@at, @id) and the createdFrom/createdTo range, LIMIT n.
+        e.HasIndex(s => new { s.CreatedAt, s.CorrelationId });
         ConfigureWorkflow(e);
     }
 

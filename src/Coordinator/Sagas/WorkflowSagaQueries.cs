@@ -19,6 +19,15 @@ public interface IWorkflowSagaQueries
     /// <summary>Sagas in <paramref name="state"/>, least recently changed first.</summary>
     Task<List<WorkflowSaga>> InStateAsync(DbContext db, string state, int limit, CancellationToken ct);
 
+    /// <summary>
+    /// Up to <paramref name="take"/> sagas matching <paramref name="filter"/>, in the saga list's order
+    /// (created_at, correlation_id), after the filter's cursor.
+    /// </summary>
+    Task<List<SagaRow>> PageAsync(DbContext db, SagaPageFilter filter, int take, CancellationToken ct);
+
+    /// <summary>How many sagas are in each state.</summary>
+    Task<Dictionary<string, int>> CountByStateAsync(DbContext db, CancellationToken ct);
+
     /// <summary>The queue the workflow's saga consumes from.</summary>
     string EndpointName(IEndpointNameFormatter formatter);
 }
@@ -57,6 +66,47 @@ public static class WorkflowSagaQueries
                 .Take(limit)
                 .ToListAsync(ct)];
 
+        public async Task<List<SagaRow>> PageAsync(DbContext db, SagaPageFilter filter, int take,
+            CancellationToken ct)
+        {
+            var sagas = db.Set<TSaga>().AsNoTracking();
+            if (filter.State is { } state)
+                sagas = sagas.Where(s => s.CurrentState == state);
+            if (filter.InStates is { } inStates)
+                sagas = sagas.Where(s => inStates.Contains(s.CurrentState));
+            if (filter.NotInStates is { } notInStates)
+                sagas = sagas.Where(s => !notInStates.Contains(s.CurrentState));
+            if (filter.UpdatedBefore is { } updatedBefore)
+                sagas = sagas.Where(s => s.UpdatedAt < updatedBefore);
+            if (filter.CreatedFrom is { } from)
+                sagas = sagas.Where(s => s.CreatedAt >= from);
+            if (filter.CreatedTo is { } to)
+                sagas = sagas.Where(s => s.CreatedAt < to);
+            if (filter.After is { } after)
+                // A row-value comparison, (created_at, correlation_id) > (@at, @id), which the index range-scans.
+                sagas = sagas.Where(s => EF.Functions.GreaterThan(ValueTuple.Create(s.CreatedAt, s.CorrelationId),
+                    ValueTuple.Create(after.CreatedAt, after.SagaId)));
+            return await sagas.OrderBy(s => s.CreatedAt).ThenBy(s => s.CorrelationId)
+                .Take(take)
+                .Select(s => new SagaRow(s.CorrelationId, s.CurrentState, s.Outcome, s.CreatedAt, s.UpdatedAt))
+                .ToListAsync(ct);
+        }
+
+        public async Task<Dictionary<string, int>> CountByStateAsync(DbContext db, CancellationToken ct) =>
+            await db.Set<TSaga>().AsNoTracking()
+                .GroupBy(s => s.CurrentState)
+                .Select(g => new { State = g.Key, Count = g.Count() })
+                .ToDictionaryAsync(g => g.State, g => g.Count, StringComparer.Ordinal, ct);
+
         public string EndpointName(IEndpointNameFormatter formatter) => formatter.Saga<TSaga>();
     }
 }
+
+/// <summary>One saga as the list shows it: no steps or history.</summary>
+public sealed record SagaRow(Guid SagaId, string State, string? Outcome, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>What <see cref="IWorkflowSagaQueries.PageAsync"/> selects; null members select everything.</summary>
+public sealed record SagaPageFilter(string? State, IReadOnlyCollection<string>? InStates,
+    IReadOnlyCollection<string>? NotInStates, DateTimeOffset? UpdatedBefore, DateTimeOffset? CreatedFrom,
+    DateTimeOffset? CreatedTo, SagaCursor? After);

@@ -62,7 +62,8 @@ public sealed class BankTransferApiTests(CoordinatorApi api) : IClassFixture<Coo
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 
-    static async Task AssertProblem(HttpResponseMessage response, string field)
+    /// <summary>Asserts a 400 problem details response whose errors name <paramref name="field"/>.</summary>
+    internal static async Task AssertProblem(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -12,7 +12,7 @@ using Transactions.Coordinator.Persistence;
 namespace Transactions.Coordinator.Migrations
 {
     [DbContext(typeof(CoordinatorDbContext))]
-    [Migration("20261125061029_Initial")]
+    [Migration("20261125065225_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -106,6 +106,9 @@ namespace Transactions.Coordinator.Migrations
 
                     b.HasIndex("DeadlineAt")
                         .HasDatabaseName("ix_bank_transfers_deadline_at");
+
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_bank_transfers_created_at_correlation_id");
 
                     b.HasIndex("UpdatedAt", "CorrelationId")
                         .HasDatabaseName("ix_bank_transfers_updated_at_correlation_id");
@@ -311,6 +314,9 @@ namespace Transactions.Coordinator.Migrations
                     b.HasIndex("DeadlineAt")
                         .HasDatabaseName("ix_travel_booking_state_deadline_at")
                         .HasFilter("deadline_at IS NOT NULL");
+
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_travel_booking_state_created_at_correlation_id");
 
                     b.HasIndex("UpdatedAt", "CorrelationId")
                         .HasDatabaseName("ix_travel_booking_state_updated_at_correlation_id");

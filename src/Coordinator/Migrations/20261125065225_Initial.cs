@@ -149,6 +149,11 @@ namespace Transactions.Coordinator.Migrations
                 values: new object[] { 1, 0L });
 
             migrationBuilder.CreateIndex(
+                name: "ix_bank_transfers_created_at_correlation_id",
+                table: "bank_transfers",
+                columns: new[] { "created_at", "correlation_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_bank_transfers_current_state_updated_at_correlation_id",
                 table: "bank_transfers",
                 columns: new[] { "current_state", "updated_at", "correlation_id" });
@@ -172,6 +177,11 @@ namespace Transactions.Coordinator.Migrations
                 name: "ix_reconciliation_run_started_at",
                 table: "reconciliation_run",
                 column: "started_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_travel_booking_state_created_at_correlation_id",
+                table: "travel_booking_state",
+                columns: new[] { "created_at", "correlation_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_travel_booking_state_current_state_updated_at_correlation_id",
