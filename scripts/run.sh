@@ -41,6 +41,13 @@ Transactions is running:
   participants  http://127.0.0.1:5081   (bank, flights, hotels, cars)
   RabbitMQ      amqp://127.0.0.1:55672  management http://127.0.0.1:55673 (transactions / transactions)
   PostgreSQL    127.0.0.1:55432         (transactions / transactions)
+  API docs      http://127.0.0.1:5080/scalar/   metrics: /metrics on both services
+
+Call the API with the DEVELOPMENT key (all roles; reads need no key in Development):
+  curl -i -X POST http://127.0.0.1:5080/api/bank-transfers \\
+    -H 'X-Api-Key: dev-key-all-roles-not-for-production' -H 'Content-Type: application/json' \\
+    -d '{"fromAccount":"alice","toAccount":"bob","amount":10.00,"currency":"EUR"}'
+  curl http://127.0.0.1:5080/api/sagas/<sagaId from the answer>
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}"

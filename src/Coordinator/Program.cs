@@ -1,16 +1,23 @@
 using Transactions.Coordinator.BankTransfers;
 using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Reconciliation;
 using Transactions.Coordinator.Sagas;
+using Transactions.Coordinator.Telemetry;
 using Transactions.Coordinator.TravelBookings;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
+using Transactions.ServiceDefaults.Security;
+using Transactions.ServiceDefaults.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddSecurity();
+builder.AddCoordinatorTelemetry();
+builder.Services.AddApiDocumentation();
 builder.AddCoordinatorDatabase();
 builder.Services.AddSagaDeadlines();
 builder.AddReconciliation();
@@ -24,6 +31,9 @@ builder.AddTransactionsBus(bus =>
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseTelemetry();
+app.UseSecurity();
+app.MapApiDocumentation();
 app.MapSagaEndpoints();
 app.MapSagaListEndpoints();
 app.MapBankTransferEndpoints();

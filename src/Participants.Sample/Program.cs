@@ -2,12 +2,16 @@ using Transactions.Participants.Sample.Hosting;
 using Transactions.ServiceDefaults;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
+using Transactions.ServiceDefaults.Security;
+using Transactions.ServiceDefaults.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 var participants = ParticipantModules.Selected(builder.Configuration);
 
 builder.AddServiceDefaults();
+builder.AddSecurity();
+builder.AddTelemetry();
 foreach (var participant in participants)
     participant.AddServices(builder);
 builder.AddTransactionsBus(bus =>
@@ -19,6 +23,8 @@ builder.AddTransactionsBus(bus =>
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseTelemetry();
+app.UseSecurity();
 foreach (var participant in participants)
     participant.MapEndpoints(app);
 

@@ -9,11 +9,18 @@ namespace Transactions.Bench.Transfers;
 sealed class InProcessService<TAssemblyMarker> : WebApplicationFactory<TAssemblyMarker>
     where TAssemblyMarker : class
 {
+    // Production refuses to start without API keys: the bench is a caller with every role and no write rate limit.
+    const string ApiKey = "bench-key-with-every-role-0123456789";
     readonly IReadOnlyDictionary<string, string?> settings;
 
     public InProcessService(IReadOnlyDictionary<string, string?> settings)
     {
-        this.settings = settings;
+        this.settings = new Dictionary<string, string?>(settings)
+        {
+            ["Security:ApiKeys:0:Name"] = "bench", ["Security:ApiKeys:0:Key"] = ApiKey,
+            ["Security:ApiKeys:0:Roles:0"] = "starter", ["Security:ApiKeys:0:Roles:1"] = "operator",
+            ["Security:ApiKeys:0:Roles:2"] = "reader", ["Security:WritePermitLimit"] = "1000000",
+        };
         // The bench runs from its output folder, not from the source tree the factory would look for.
         var assembly = typeof(TAssemblyMarker).Assembly.GetName().Name!.ToUpperInvariant().Replace('.', '_');
         Environment.SetEnvironmentVariable($"ASPNETCORE_TEST_CONTENTROOT_{assembly}", AppContext.BaseDirectory);
@@ -32,6 +39,7 @@ sealed class InProcessService<TAssemblyMarker> : WebApplicationFactory<TAssembly
     public async Task<HttpClient> ReadyClientAsync()
     {
         var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!(await client.GetAsync("/health/ready")).IsSuccessStatusCode)
         {

@@ -1,7 +1,9 @@
 using MassTransit;
 using Transactions.Contracts.BankTransfers;
+using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
 using Transactions.ServiceDefaults.Http;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.BankTransfers;
 
@@ -19,7 +21,8 @@ public static class BankTransferEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapBankTransferEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/bank-transfers", StartAsync);
+        app.MapPost("/api/bank-transfers", StartAsync).RequireStarter().ProducesValidationProblem()
+            .WithRequestExample(BankTransferExamples.Start).WithResponseExample(StatusCodes.Status202Accepted, BankTransferExamples.Accepted);
         return app;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Transactions.Coordinator.Persistence;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.Reconciliation;
 
@@ -10,10 +11,10 @@ public static class ReconciliationEndpoints
     public static RouteGroupBuilder MapReconciliationEndpoints(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/api/reconciliation/runs").WithTags("Reconciliation");
-        runs.MapPost("/", StartRun).WithName("StartReconciliationRun")
+        runs.MapPost("/", StartRun).RequireOperator().WithName("StartReconciliationRun")
             .WithSummary("Runs reconciliation now; answers with the report, or 202 with its Location if it takes longer.");
-        runs.MapGet("/", ListRuns).WithName("ListReconciliationRuns").WithSummary("The latest reports, newest first.");
-        runs.MapGet("/{id:guid}", GetRun).WithName("GetReconciliationRun").WithSummary("One report.");
+        runs.MapGet("/", ListRuns).RequireReader().WithName("ListReconciliationRuns").WithSummary("The latest reports, newest first.");
+        runs.MapGet("/{id:guid}", GetRun).RequireReader().WithName("GetReconciliationRun").WithSummary("One report.");
         return runs;
     }
 

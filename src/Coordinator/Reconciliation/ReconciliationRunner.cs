@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Telemetry;
 
 namespace Transactions.Coordinator.Reconciliation;
 
@@ -8,7 +9,7 @@ namespace Transactions.Coordinator.Reconciliation;
 /// whose process dies is visible (and marked Abandoned by a later run), and completed with all it found and did.
 /// </summary>
 public sealed class ReconciliationRunner(IServiceScopeFactory scopes, IEnumerable<IReconciliationCheck> checks,
-    TimeProvider clock, ILogger<ReconciliationRunner> logger)
+    TimeProvider clock, SagaMetrics metrics, ILogger<ReconciliationRunner> logger)
 {
     /// <summary>Abandoned: still Running after this long, so its process is gone.</summary>
     static readonly TimeSpan RunLifetime = TimeSpan.FromHours(1);
@@ -57,6 +58,7 @@ public sealed class ReconciliationRunner(IServiceScopeFactory scopes, IEnumerabl
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Reconciliation run {RunId} found {Findings} and did {Actions} ({Errors} errors)",
             run.Id, run.Findings.Count, run.Actions.Count, run.Errors.Count);
+        run.Findings.ForEach(f => metrics.ReconciliationFinding(f.Check, f.Kind));
         return run;
     }
 

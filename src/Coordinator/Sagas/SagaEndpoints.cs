@@ -1,4 +1,6 @@
+using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.Sagas;
 
@@ -14,7 +16,8 @@ public static class SagaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapSagaEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sagas/{id:guid}", GetAsync);
+        app.MapGet("/api/sagas/{id:guid}", GetAsync).RequireReader().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithResponseExample(StatusCodes.Status200OK, SagaExamples.CompletedTransfer);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Transactions.Coordinator.Persistence;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.Sagas;
 
@@ -20,8 +21,8 @@ public static class SagaListEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapSagaListEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sagas", ListAsync);
-        app.MapGet("/api/sagas/counts", CountsAsync);
+        app.MapGet("/api/sagas", ListAsync).RequireReader();
+        app.MapGet("/api/sagas/counts", CountsAsync).RequireReader();
         return app;
     }
 

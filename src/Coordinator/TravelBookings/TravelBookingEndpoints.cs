@@ -1,7 +1,9 @@
 using MassTransit;
+using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
 using Transactions.Outbox.Sagas;
 using Transactions.ServiceDefaults.Http;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.TravelBookings;
 
@@ -15,7 +17,8 @@ public static class TravelBookingEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTravelBookingEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/travel-bookings", StartAsync);
+        app.MapPost("/api/travel-bookings", StartAsync).RequireStarter().ProducesValidationProblem()
+            .WithRequestExample(TravelBookingExamples.Start);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Transactions.ServiceDefaults.Http;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Participants.Sample.Reservations;
 
@@ -21,8 +22,8 @@ public static class ReservationEndpoints
         Delegate getReservation = async (Guid bookingId, ReservationBook<TContext> book, CancellationToken ct) =>
             await book.FindAsync(bookingId, ct) is { } reservation ? Results.Ok(ReservationView.Of(reservation)) : Results.NotFound();
         var group = app.MapGroup(prefix);
-        group.MapPut("/inventory", setInventory);
-        group.MapGet("/reservations/{bookingId:guid}", getReservation);
+        group.MapPut("/inventory", setInventory).RequireOperator();
+        group.MapGet("/reservations/{bookingId:guid}", getReservation).RequireReader();
         return group;
     }
 

@@ -13,11 +13,11 @@ public static class HealthEndpoints
 
     /// <summary>
     /// <c>GET /health/live</c>: the process answers. <c>GET /health/ready</c>: broker connected and databases reachable;
-    /// 503 otherwise, also when merely degraded, because a degraded bus cannot deliver.
+    /// 503 otherwise, also when merely degraded, because a degraded bus cannot deliver. Both anonymous, for probes.
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
@@ -28,7 +28,7 @@ public static class HealthEndpoints
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
             ResponseWriter = HealthResponseWriter.WriteJson,
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -39,7 +39,7 @@ public sealed class BankProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestApiKey.AddTo(settings))
             start.Environment[key.Replace(":", "__")] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
@@ -51,6 +51,7 @@ public sealed class BankProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Add(TestApiKey.Header, TestApiKey.Key);
         var bank = new BankProcess(process, log, client);
         await Eventually.Until(async () =>
         {

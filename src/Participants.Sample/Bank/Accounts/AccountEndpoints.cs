@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Transactions.Participants.Sample.Bank.Persistence;
 using Transactions.ServiceDefaults.Http;
+using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Participants.Sample.Bank.Accounts;
 
@@ -22,9 +23,9 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var accounts = app.MapGroup("/api/accounts");
-        accounts.MapPost("", OpenAsync);
-        accounts.MapGet("{id}", GetAsync);
-        accounts.MapGet("{id}/ledger", LedgerAsync);
+        accounts.MapPost("", OpenAsync).RequireOperator();
+        accounts.MapGet("{id}", GetAsync).RequireReader();
+        accounts.MapGet("{id}/ledger", LedgerAsync).RequireReader();
         return app;
     }
 

@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.Sagas;
+using Transactions.Outbox.Outbox;
+using Transactions.ServiceDefaults.Telemetry;
+
+namespace Transactions.Coordinator.Telemetry;
+
+/// <summary>
+/// Reads the gauges' values from the database every <see cref="TelemetryOptions.GaugeIntervalSeconds"/>, rather than
+/// on each scrape, so scrapes cost nothing and the database sees one small query per table per interval. Tables come
+/// from the model: each registered workflow's saga table, and the outbox table when the coordinator maps one.
+/// </summary>
+sealed class SagaGaugeSampler(IServiceScopeFactory scopes, IEnumerable<SagaWorkflow> workflows, SagaMetrics metrics,
+    TelemetryOptions options, TimeProvider time, ILogger<SagaGaugeSampler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.GaugeIntervalSeconds), time);
+        do
+        {
+            try
+            {
+                metrics.Update(await ReadAsync(stoppingToken));
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                // A stale value would look healthy; no value makes the gap visible.
+                metrics.Update(SagaGaugeReading.None);
+                logger.LogWarning(e, "Saga and outbox gauges not read: {Error}", e.Message);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    async Task<SagaGaugeReading> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CoordinatorDbContext>();
+        var now = time.GetUtcNow();
+        var active = new List<(string, string, long)>();
+        var oldest = new Dictionary<string, TimeSpan>();
+        foreach (var workflow in workflows)
+        {
+            if (db.Model.FindEntityType(workflow.StateType) is not { } entity)
+                continue;
+            // Only non-terminal states: terminal rows grow without bound, and their totals are the counters' job.
+            // Identifiers come from the EF model, never from input; the states are a parameter. The tracked-saga index
+            // on the state column serves the filter.
+            var state = Column(entity, nameof(WorkflowSaga.CurrentState));
+            var sql = $"SELECT {state} AS state, count(*) AS count, " +
+                      $"min({Column(entity, nameof(WorkflowSaga.CreatedAt))}) AS oldest FROM {Table(entity)} " +
+                      $"WHERE NOT ({state} = ANY(@terminal)) GROUP BY {state}";
+            var terminal = new NpgsqlParameter<string[]>("terminal", workflow.TerminalStates.ToArray());
+            var rows = await db.Database.SqlQueryRaw<StateRow>(sql, terminal).ToListAsync(cancellationToken);
+            active.AddRange(rows.Select(r => (workflow.Name, r.State, r.Count)));
+            oldest[workflow.Name] = rows.Count == 0 ? TimeSpan.Zero : now - rows.Min(r => r.Oldest);
+        }
+        return new SagaGaugeReading(active, oldest, await ReadOutboxAsync(db, now, cancellationToken));
+    }
+
+    static async Task<(long, TimeSpan)?> ReadOutboxAsync(CoordinatorDbContext db, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (db.Model.FindEntityType(typeof(OutboxMessage)) is not { } entity)
+            return null;
+        var sql = $"SELECT count(*) AS count, min({Column(entity, nameof(OutboxMessage.SentTime))}) AS oldest " +
+                  $"FROM {Table(entity)}";
+        var row = await db.Database.SqlQueryRaw<OutboxRow>(sql).SingleAsync(cancellationToken);
+        var age = row.Oldest is { } sent ? now - new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : TimeSpan.Zero;
+        return (row.Count, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+    }
+
+    static string Table(IEntityType entity) =>
+        entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
+
+    static string Column(IEntityType entity, string property) =>
+        $"\"{entity.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()))}\"";
+
+    sealed record StateRow(string State, long Count, DateTimeOffset Oldest);
+
+    sealed record OutboxRow(long Count, DateTime? Oldest);
+}

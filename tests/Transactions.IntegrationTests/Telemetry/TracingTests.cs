@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using Transactions.Coordinator;
+using Transactions.IntegrationTests.Infrastructure;
+
+namespace Transactions.IntegrationTests.Telemetry;
+
+public sealed class TracingTests(IsolatedServices services) : IClassFixture<IsolatedServices>
+{
+    public sealed record TracingProbe(Guid ProbeId);
+
+    [Fact]
+    public async Task Http_requests_bus_messages_and_database_commands_are_traced()
+    {
+        var spans = new List<Activity>();
+        await using var coordinator = await CoordinatorHost.StartAsync(services);
+        await using var host = Traced(coordinator, spans);
+        using var client = host.CreateClient();
+
+        // The request is an HTTP span, the publish a MassTransit one; readiness and the gauges query the database.
+        Assert.True((await client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            await host.Services.GetRequiredService<IBus>().Publish(new TracingProbe(Guid.NewGuid()), timeout.Token);
+
+        await Eventually.Until(() => Task.FromResult(Snapshot(spans)), s =>
+                s.Any(a => a.Source.Name == "Microsoft.AspNetCore" && a.Kind == ActivityKind.Server &&
+                           a.GetTagItem("url.path") as string == "/openapi/v1.json") &&
+                s.Any(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Producer) &&
+                s.Any(a => a.Source.Name == "Npgsql"),
+            TimeSpan.FromSeconds(30), "an HTTP server span, a MassTransit producer span and an Npgsql span are exported");
+    }
+
+    [Fact]
+    public async Task Health_probes_are_not_traced()
+    {
+        var spans = new List<Activity>();
+        await using var coordinator = await CoordinatorHost.StartAsync(services);
+        await using var host = Traced(coordinator, spans);
+        using var client = host.CreateClient();
+
+        await client.GetAsync("/health/live");
+        Assert.True((await client.GetAsync("/openapi/v1.json")).IsSuccessStatusCode);
+
+        await Eventually.Until(() => Task.FromResult(Snapshot(spans)),
+            s => s.Any(a => a.GetTagItem("url.path") as string == "/openapi/v1.json"),
+            TimeSpan.FromSeconds(30), "the document request is traced");
+        Assert.DoesNotContain(Snapshot(spans), a => (a.GetTagItem("url.path") as string)?.StartsWith("/health") == true);
+    }
+
+    /// <summary>The coordinator, its spans also exported into <paramref name="spans"/>.</summary>
+    static WebApplicationFactory<CoordinatorAssembly> Traced(ServiceHost<CoordinatorAssembly> coordinator, List<Activity> spans) =>
+        coordinator.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+
+    static List<Activity> Snapshot(List<Activity> spans)
+    {
+        lock (spans)
+            return [.. spans];
+    }
+}
