@@ -31,9 +31,6 @@ public static class TransfersBench
         await using var servers = await BenchServers.CreateAsync("transfers");
         var bankDb = servers.PostgresConnectionString(servers.Name);
         await using var coordinatorDb = await BenchDatabase.CreateAsync(servers, servers.Name + "_coordinator");
-        await using (var db = new CoordinatorDbContext(new DbContextOptionsBuilder<CoordinatorDbContext>()
-                         .UseNpgsql(coordinatorDb.ConnectionString).UseSnakeCaseNamingConvention().Options))
-            await db.Database.EnsureCreatedAsync();
 
         var settings = servers.Settings();
         settings["Database:MigrateOnStartup"] = "true";
