@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Transactions.Coordinator.Telemetry;
 using Transactions.Coordinator.BankTransfers;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Reconciliation;
@@ -34,6 +35,7 @@ static class BenchCoordinator
 
         builder.AddServiceDefaults();
         builder.AddCoordinatorDatabase();
+        builder.AddCoordinatorTelemetry();
         builder.AddReconciliation();
         builder.AddTransactionsBus(bus =>
         {
