@@ -25,9 +25,15 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     // pg_try_advisory_xact_lock per partition key: a key another instance is delivering is skipped whole, so a later
     // message of a conversation can never overtake an earlier one that sits in someone else's round. The two-int
     // form with its own class id keeps these locks apart from any other advisory lock in the database.
+    // The locks are taken in one statement and the rows read in the next: a statement's snapshot predates the locks
+    // it takes, so reading rows in the locking statement could miss rows the previous holder had not yet released
+    // and take later rows of the same conversation ahead of them.
+    const string LockPartitions = "SELECT k AS \"Value\" FROM (SELECT DISTINCT partition_key AS k FROM " +
+        "(SELECT partition_key FROM " + OutboxMessageMapping.Table + " ORDER BY sequence_number LIMIT {0}) oldest) keys" +
+        " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(k::text))";
+
     const string SelectBatch = "SELECT * FROM " + OutboxMessageMapping.Table +
-        " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(partition_key::text))" +
-        " ORDER BY sequence_number LIMIT {0} FOR UPDATE SKIP LOCKED";
+        " WHERE partition_key = ANY({0}) ORDER BY sequence_number LIMIT {1} FOR UPDATE SKIP LOCKED";
 
     const string DeleteDelivered = "DELETE FROM " + OutboxMessageMapping.Table + " WHERE sequence_number = ANY({0})";
 
@@ -37,7 +43,11 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-        var batch = await db.Set<OutboxMessage>().FromSqlRaw(SelectBatch, options.DeliveryBatchSize)
+        var partitions = await db.Database.SqlQueryRaw<Guid>(LockPartitions, options.DeliveryBatchSize)
+            .ToArrayAsync(cancellationToken);
+        if (partitions.Length == 0)
+            return new DeliveryRoundResult(0, 0, null);
+        var batch = await db.Set<OutboxMessage>().FromSqlRaw(SelectBatch, partitions, options.DeliveryBatchSize)
             .AsNoTracking().ToListAsync(cancellationToken);
         if (batch.Count == 0)
             return new DeliveryRoundResult(0, 0, null);
