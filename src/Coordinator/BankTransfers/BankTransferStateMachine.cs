@@ -71,11 +71,11 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
                 .Then(Begin)
                 .ThenAsync(PublishTrysAsync)
                 .Then(c => WaitUntil(c.Saga, _options.TryTimeout))
-                .Then(c => Record(c, Trying)).TransitionTo(Trying),
+                .GoTo(Trying, _time),
             When(Started, c => !BankTransferRules.Check(c.Message).IsValid)
                 .Then(Begin)
                 .Then(c => c.Saga.Outcome = "Invalid transfer: " + BankTransferRules.Describe(BankTransferRules.Check(c.Message)))
-                .Then(c => Record(c, Cancelled)).TransitionTo(Cancelled)
+                .GoTo(Cancelled, _time)
                 .Publish(c => new BankTransferCancelled(c.Saga.CorrelationId, c.Saga.Outcome!)));
 
         During(Trying,
@@ -84,13 +84,13 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
             When(CreditTried).Then(c => c.Saga.Step(Credit, TryPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(TryPhase), StartConfirming),
             When(DebitRefused).Then(c => Refused(c.Saga, Debit, c.Message.Reason)).Then(StartCancelling)
-                .ThenAsync(PublishCancelsAsync).Then(c => Record(c, Cancelling)).TransitionTo(Cancelling),
+                .ThenAsync(PublishCancelsAsync).GoTo(Cancelling, _time),
             When(CreditRefused).Then(c => Refused(c.Saga, Credit, c.Message.Reason)).Then(StartCancelling)
-                .ThenAsync(PublishCancelsAsync).Then(c => Record(c, Cancelling)).TransitionTo(Cancelling),
+                .ThenAsync(PublishCancelsAsync).GoTo(Cancelling, _time),
             When(DeadlinePassed, IsCurrent)
                 .Then(c => c.Saga.Outcome = $"Try deadline passed after {_options.TryTimeout.TotalSeconds:0.#} s.")
                 .Then(StartCancelling)
-                .ThenAsync(PublishCancelsAsync).Then(c => Record(c, Cancelling)).TransitionTo(Cancelling));
+                .ThenAsync(PublishCancelsAsync).GoTo(Cancelling, _time));
 
         During(Confirming,
             When(DebitConfirmed).Then(c => c.Saga.Step(Debit, ConfirmPhase).Succeed())
@@ -109,7 +109,7 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
 
     EventActivityBinder<BankTransferState, T> StartConfirming<T>(EventActivityBinder<BankTransferState, T> x)
         where T : class =>
-        x.ThenAsync(PublishConfirmsAsync).Then(c => Record(c, Confirming)).TransitionTo(Confirming);
+        x.ThenAsync(PublishConfirmsAsync).GoTo(Confirming, _time);
 
     EventActivityBinder<BankTransferState, T> Complete<T>(EventActivityBinder<BankTransferState, T> x)
         where T : class =>
@@ -119,14 +119,14 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
                 c.Saga.Outcome = $"Transferred {c.Saga.Amount} {c.Saga.Currency} from {c.Saga.FromAccount} to {c.Saga.ToAccount}.";
             })
             .Then(c => _logger.LogInformation("Transfer {TransferId} completed: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome))
-            .Then(c => Record(c, Completed)).TransitionTo(Completed)
+            .GoTo(Completed, _time)
             .Publish(c => new BankTransferCompleted(c.Saga.CorrelationId));
 
     EventActivityBinder<BankTransferState, T> Cancel<T>(EventActivityBinder<BankTransferState, T> x)
         where T : class =>
         x.Then(c => c.Saga.DeadlineAt = null)
             .Then(c => _logger.LogInformation("Transfer {TransferId} cancelled: {Reason}", c.Saga.CorrelationId, c.Saga.Outcome))
-            .Then(c => Record(c, Cancelled)).TransitionTo(Cancelled)
+            .GoTo(Cancelled, _time)
             .Publish(c => new BankTransferCancelled(c.Saga.CorrelationId, c.Saga.Outcome ?? "Cancelled."));
 
     void Reply<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property, Func<T, Guid> transferId)
@@ -204,11 +204,5 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
     {
         var at = _time.GetUtcNow() + delay;
         saga.DeadlineAt = DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
-    }
-
-    void Record<T>(BehaviorContext<BankTransferState, T> c, State to) where T : class
-    {
-        var from = string.IsNullOrEmpty(c.Saga.CurrentState) ? Initial.Name : c.Saga.CurrentState;
-        c.Saga.History.Add(new SagaTransition(_time.GetUtcNow(), from, to.Name, c.Event.Name));
     }
 }
