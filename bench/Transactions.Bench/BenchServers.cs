@@ -49,7 +49,7 @@ public sealed class BenchServers : IAsyncDisposable
     {
         var user = _postgres.UserInfo.Split(':', 2);
         return $"Host={_postgres.Host};Port={_postgres.Port};Database={database};Username={Uri.UnescapeDataString(user[0])};" +
-               $"Password={Uri.UnescapeDataString(user[1])};Maximum Pool Size=64";
+               $"Password={Uri.UnescapeDataString(user[1])};Maximum Pool Size=64;Command Timeout=600";
     }
 
     public Dictionary<string, string?> Settings() => new()
@@ -59,6 +59,7 @@ public sealed class BenchServers : IAsyncDisposable
         ["RabbitMq:VirtualHost"] = Name,
         ["RabbitMq:Username"] = RabbitUser,
         ["RabbitMq:Password"] = RabbitPassword,
+        ["RabbitMq:ManagementPort"] = _management.BaseAddress!.Port.ToString(),
         ["ConnectionStrings:Bench"] = PostgresConnectionString(Name),
     };
 

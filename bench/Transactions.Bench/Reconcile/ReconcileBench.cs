@@ -26,8 +26,7 @@ public static class ReconcileBench
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-        await using var servers = BenchServers.FromEnvironment();
-        await servers.CreateVirtualHostAsync(cancel.Token);
+        await using var servers = await BenchServers.CreateAsync("reconcile");
         var scales = new List<ScaleResult>();
         foreach (var total in rows)
             scales.Add(await MeasureAsync(servers, total, stuck, repeat, cancel.Token));
@@ -60,9 +59,13 @@ public static class ReconcileBench
         CancellationToken ct)
     {
         Console.WriteLine($"[{total:N0} rows] creating database, starting the coordinator, loading...");
-        var database = await servers.CreateDatabaseAsync($"r{total}", ct);
+        await using var coordinatorDb = await BenchDatabase.CreateAsync(servers, $"{servers.Name}_r{total}");
+        var database = coordinatorDb.ConnectionString;
+        var settings = servers.Settings();
+        settings["ConnectionStrings:Coordinator"] = database;
+        settings["Database:MigrateOnStartup"] = "true";
         var recorder = new SagaQueryRecorder(SagaTable);
-        using var host = await BenchCoordinator.StartAsync(servers.CoordinatorSettings(database), recorder, ct);
+        using var host = await BenchCoordinator.StartAsync(settings, recorder, ct);
         var load = Stopwatch.StartNew();
         await SagaTableSeed.LoadAsync(database, total - stuck, stuck, ct);
         var loadSeconds = load.Elapsed.TotalSeconds;

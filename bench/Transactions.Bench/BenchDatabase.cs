@@ -1,8 +1,8 @@
 using Npgsql;
 
-namespace Transactions.Bench.Transfers;
+namespace Transactions.Bench;
 
-/// <summary>A second database of the run's own (the coordinator's, beside the bank's), dropped at the end.</summary>
+/// <summary>A further database of the run's own (beside the one named after the run), dropped at the end.</summary>
 sealed class BenchDatabase : IAsyncDisposable
 {
     readonly string _admin;
