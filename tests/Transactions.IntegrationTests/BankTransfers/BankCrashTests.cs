@@ -7,7 +7,8 @@ namespace Transactions.IntegrationTests.BankTransfers;
 
 public sealed class BankCrashTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
-    const int Transfers = 24;
+    // Enough that the bank cannot try them all before the first hold is seen and the kill lands.
+    const int Transfers = 80;
     const decimal OpeningBalance = 1_000m;
     static readonly string[] Accounts = ["k-0", "k-1", "k-2", "k-3", "k-4"];
 

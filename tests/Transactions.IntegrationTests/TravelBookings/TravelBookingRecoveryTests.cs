@@ -55,6 +55,10 @@ public sealed class TravelBookingRecoveryTests(TravelBookingSystem system) : ICl
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await Eventually.Until(() => system.SagaAsync(trip.BookingId), s => s?.CurrentState == "BookingHotel",
             TimeSpan.FromSeconds(30), "the booking waits for the hotel");
+        // The saga's state commits before its outbox delivers the command: stop the coordinator only once the
+        // reservation request has left it and waits in the stopped hotel's queue.
+        await Eventually.Until(() => system.QueueDepthAsync(TravelBookingQueues.Hotels), d => d >= 1,
+            TimeSpan.FromSeconds(30), "the hotel reservation waits in the hotel's queue");
 
         await system.StopCoordinatorAsync();
         try
