@@ -3,6 +3,7 @@ using Transactions.Contracts.BankTransfers;
 using Transactions.Coordinator.Deadlines;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.SagaActions;
 using Transactions.Coordinator.Sagas;
 using Transactions.Outbox.Sagas;
 using Transactions.ServiceDefaults.Configuration;
@@ -21,7 +22,7 @@ public static class BankTransferRegistration
     {
         bus.AddValidatedOptions<BankTransferOptions>(BankTransferOptions.Section);
         bus.TryAddSingleton(TimeProvider.System);
-        bus.AddSagaWorkflow<BankTransferState>(Workflow, nameof(BankTransferStateMachine.Completed),
+        bus.AddSagaWorkflow<BankTransferState>(Workflow, BankTransferActions.Describe, nameof(BankTransferStateMachine.Completed),
             nameof(BankTransferStateMachine.Cancelled));
         // Bounded like the bank's endpoints: each message in flight holds a pooled connection for its transaction.
         bus.AddSagaStateMachine<BankTransferStateMachine, BankTransferState>()
@@ -56,5 +57,7 @@ public static class BankTransferRegistration
         endpoint.UsePartitioner<DebitCancelled>(partitioner, c => c.Message.TransferId);
         endpoint.UsePartitioner<CreditCancelled>(partitioner, c => c.Message.TransferId);
         endpoint.UsePartitioner<DeadlineExpired>(partitioner, c => c.Message.SagaId);
+        endpoint.UsePartitioner<RetrySagaStep>(partitioner, c => c.Message.SagaId);
+        endpoint.UsePartitioner<CompensateSaga>(partitioner, c => c.Message.SagaId);
     }
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Transactions.Contracts.BankTransfers;
 using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.SagaActions;
 using Transactions.Coordinator.Sagas;
 using static Transactions.Coordinator.BankTransfers.BankTransferState;
 
@@ -10,7 +11,9 @@ namespace Transactions.Coordinator.BankTransfers;
 /// <summary>
 /// A transfer as TCC: both Trys in parallel; when both succeed, Confirm both; when either is refused or the Try
 /// deadline passes, Cancel both. Confirm and Cancel are resent with backoff on a durable deadline until answered;
-/// the bank's barrier makes every repeat harmless. Late and repeated messages are ignored.
+/// the bank's barrier makes every repeat harmless. Late and repeated messages are ignored. An operator may resend the
+/// unanswered commands of the current phase at any time, and cancel a transfer still trying; once both Trys
+/// succeeded, only Confirm can finish it, so there is nothing to resolve by hand.
 /// </summary>
 public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTransferState>
 {
@@ -34,6 +37,8 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
     public Event<DebitCancelled> DebitCancelled { get; private set; } = null!;
     public Event<CreditCancelled> CreditCancelled { get; private set; } = null!;
     public Event<DeadlineExpired> DeadlinePassed { get; private set; } = null!;
+    public Event<RetrySagaStep> RetryRequested { get; private set; } = null!;
+    public Event<CompensateSaga> CompensateRequested { get; private set; } = null!;
 
     public BankTransferStateMachine(TimeProvider time, IOptions<BankTransferOptions> options,
         ILogger<BankTransferStateMachine> logger)
@@ -49,21 +54,23 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
             e.CorrelateById(c => c.Message.SagaId);
             e.OnMissingInstance(m => m.Discard());
         });
-        Reply(() => DebitTried, c => c.TransferId);
-        Reply(() => CreditTried, c => c.TransferId);
-        Reply(() => DebitRefused, c => c.TransferId);
-        Reply(() => CreditRefused, c => c.TransferId);
-        Reply(() => DebitConfirmed, c => c.TransferId);
-        Reply(() => CreditConfirmed, c => c.TransferId);
-        Reply(() => DebitCancelled, c => c.TransferId);
-        Reply(() => CreditCancelled, c => c.TransferId);
+        OfExistingTransfer(() => RetryRequested, c => c.SagaId);
+        OfExistingTransfer(() => CompensateRequested, c => c.SagaId);
+        OfExistingTransfer(() => DebitTried, c => c.TransferId);
+        OfExistingTransfer(() => CreditTried, c => c.TransferId);
+        OfExistingTransfer(() => DebitRefused, c => c.TransferId);
+        OfExistingTransfer(() => CreditRefused, c => c.TransferId);
+        OfExistingTransfer(() => DebitConfirmed, c => c.TransferId);
+        OfExistingTransfer(() => CreditConfirmed, c => c.TransferId);
+        OfExistingTransfer(() => DebitCancelled, c => c.TransferId);
+        OfExistingTransfer(() => CreditCancelled, c => c.TransferId);
 
         // A repeated start, a late answer, an outdated deadline: the transfer has moved on, nothing to do.
-        OnUnhandledEvent(c =>
+        OnUnhandledEvent(async c =>
         {
-            logger.LogDebug("Transfer {TransferId} in {State} ignores {Event}", c.Saga.CorrelationId,
-                c.Saga.CurrentState, c.Event.Name);
-            return Task.CompletedTask;
+            if (!await SagaActionAudit.RefuseIfActionAsync(c))
+                logger.LogDebug("Transfer {TransferId} in {State} ignores {Event}", c.Saga.CorrelationId,
+                    c.Saga.CurrentState, c.Event.Name);
         });
 
         Initially(
@@ -90,21 +97,33 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
             When(DeadlinePassed, IsCurrent)
                 .Then(c => c.Saga.Outcome = $"Try deadline passed after {_options.TryTimeout.TotalSeconds:0.#} s.")
                 .Then(StartCancelling)
-                .ThenAsync(PublishCancelsAsync).GoTo(Cancelling, _time));
+                .ThenAsync(PublishCancelsAsync).GoTo(Cancelling, _time),
+            When(RetryRequested).ThenAsync(PublishUnansweredTrysAsync)
+                .Then(c => WaitUntil(c.Saga, _options.TryTimeout))
+                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Resent the unanswered Try commands with a new Try deadline.")),
+            When(CompensateRequested)
+                .Then(c => c.Saga.Outcome = $"Cancelled by {c.Message.Actor}: {c.Message.Reason}")
+                .ThenAsync(PublishCancelsAsync)
+                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Sent Cancel to both branches."))
+                .GoTo(Cancelling, _time));
 
         During(Confirming,
             When(DebitConfirmed).Then(c => c.Saga.Step(Debit, ConfirmPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(ConfirmPhase), Complete),
             When(CreditConfirmed).Then(c => c.Saga.Step(Credit, ConfirmPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(ConfirmPhase), Complete),
-            When(DeadlinePassed, IsCurrent).ThenAsync(PublishConfirmsAsync));
+            When(DeadlinePassed, IsCurrent).ThenAsync(PublishConfirmsAsync),
+            When(RetryRequested).ThenAsync(PublishConfirmsAsync)
+                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Resent the unanswered Confirm commands.")));
 
         During(Cancelling,
             When(DebitCancelled).Then(c => c.Saga.Step(Debit, CancelPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(CancelPhase), Cancel),
             When(CreditCancelled).Then(c => c.Saga.Step(Credit, CancelPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(CancelPhase), Cancel),
-            When(DeadlinePassed, IsCurrent).ThenAsync(PublishCancelsAsync));
+            When(DeadlinePassed, IsCurrent).ThenAsync(PublishCancelsAsync),
+            When(RetryRequested).ThenAsync(PublishCancelsAsync)
+                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Resent the unanswered Cancel commands.")));
     }
 
     EventActivityBinder<BankTransferState, T> StartConfirming<T>(EventActivityBinder<BankTransferState, T> x)
@@ -129,7 +148,7 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
             .GoTo(Cancelled, _time)
             .Publish(c => new BankTransferCancelled(c.Saga.CorrelationId, c.Saga.Outcome ?? "Cancelled."));
 
-    void Reply<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property, Func<T, Guid> transferId)
+    void OfExistingTransfer<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property, Func<T, Guid> transferId)
         where T : class =>
         Event(property, e =>
         {
@@ -164,6 +183,12 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
         await c.Publish(new TryDebit(s.CorrelationId, s.DebitBranchId, s.FromAccount, s.Amount, s.Currency));
         await c.Publish(new TryCredit(s.CorrelationId, s.CreditBranchId, s.ToAccount, s.Amount, s.Currency));
     }
+
+    /// <summary>Sends the Trys not yet answered again (same branch ids, so the bank's barrier sees a repeat).</summary>
+    Task PublishUnansweredTrysAsync<T>(BehaviorContext<BankTransferState, T> c) where T : class =>
+        PublishUnansweredAsync(c, TryPhase,
+            s => new TryDebit(s.CorrelationId, s.DebitBranchId, s.FromAccount, s.Amount, s.Currency),
+            s => new TryCredit(s.CorrelationId, s.CreditBranchId, s.ToAccount, s.Amount, s.Currency));
 
     /// <summary>Sends the Confirms not yet answered and sets the deadline of the next resend.</summary>
     Task PublishConfirmsAsync<T>(BehaviorContext<BankTransferState, T> c) where T : class =>

@@ -1,12 +1,13 @@
 using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.SagaActions;
 using Transactions.ServiceDefaults.Security;
 
 namespace Transactions.Coordinator.Sagas;
 
 public sealed record SagaView(Guid SagaId, string Workflow, string State, bool IsTerminal, string? Outcome,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DeadlineAt, IReadOnlyList<SagaStep> Steps,
-    IReadOnlyList<SagaTransition> History);
+    IReadOnlyList<SagaTransition> History, IReadOnlyList<string> AllowedActions);
 
 public static class SagaEndpoints
 {
@@ -22,17 +23,17 @@ public static class SagaEndpoints
     }
 
     static async Task<IResult> GetAsync(Guid id, CoordinatorDbContext db, IEnumerable<SagaWorkflow> workflows,
-        CancellationToken ct)
+        SagaActionRules actions, CancellationToken ct)
     {
-        foreach (var workflow in workflows)
-        {
-            var saga = await WorkflowSagaQueries.For(workflow).FindAsync(db, id, ct);
-            if (saga is not null)
-                return Results.Ok(new SagaView(saga.CorrelationId, workflow.Name, saga.CurrentState,
-                    workflow.TerminalStates.Contains(saga.CurrentState), saga.Outcome, saga.CreatedAt, saga.UpdatedAt,
-                    saga.DeadlineAt, saga.Steps, saga.History));
-        }
-        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown saga",
-            detail: $"No saga {id} in any workflow.");
+        if (await WorkflowSagaQueries.FindInAnyAsync(db, workflows, id, ct) is not var (workflow, saga))
+            return UnknownSaga(id);
+        return Results.Ok(new SagaView(saga.CorrelationId, workflow.Name, saga.CurrentState,
+            workflow.TerminalStates.Contains(saga.CurrentState), saga.Outcome, saga.CreatedAt, saga.UpdatedAt,
+            saga.DeadlineAt, saga.Steps, saga.History, actions.Allowed(workflow, saga)));
     }
+
+    /// <summary>The 404 problem details of a saga id no workflow knows.</summary>
+    public static IResult UnknownSaga(Guid id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown saga",
+            detail: $"No saga {id} in any workflow.");
 }

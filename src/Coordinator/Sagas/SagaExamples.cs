@@ -18,5 +18,6 @@ static class SagaExamples
             new SagaTransition(Started, "Initial", "Trying", "Started"),
             new SagaTransition(Started.AddSeconds(1), "Trying", "Confirming", "CreditTried"),
             new SagaTransition(Started.AddSeconds(2), "Confirming", "Completed", "CreditConfirmed"),
-        ]);
+        ],
+        AllowedActions: []);
 }

@@ -57,7 +57,7 @@ public static class SagaListEndpoints
         if (page.Count > query.Limit)
         {
             page.RemoveAt(query.Limit);
-            next = new SagaCursor(page[^1].CreatedAt, page[^1].SagaId).Encode();
+            next = new PageCursor(page[^1].CreatedAt, page[^1].SagaId).Encode();
         }
         return Results.Ok(new SagaPage(page, next));
     }

@@ -9,7 +9,7 @@ namespace Transactions.Coordinator.Sagas;
 /// [createdFrom, createdTo); <see cref="StuckFor"/> selects non-terminal sagas not updated for at least that long.
 /// </summary>
 public sealed record SagaListQuery(string? Workflow, string? State, bool? IsTerminal, TimeSpan? StuckFor,
-    DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, int Limit, SagaCursor? After)
+    DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, int Limit, PageCursor? After)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
@@ -59,9 +59,9 @@ public sealed record SagaListQuery(string? Workflow, string? State, bool? IsTerm
             rules.Check(int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
                 && limit is >= 1 and <= MaxLimit, "limit", $"Must be a whole number between 1 and {MaxLimit}.");
 
-        SagaCursor? after = null;
+        PageCursor? after = null;
         if (Text(query, "cursor") is { } cursorText)
-            rules.Check(SagaCursor.TryDecode(cursorText, out after), "cursor",
+            rules.Check(PageCursor.TryDecode(cursorText, out after), "cursor",
                 "Not a cursor this API returned; pass nextCursor unchanged.");
 
         return rules.IsValid

@@ -40,6 +40,16 @@ public static class WorkflowSagaQueries
         Cache.GetOrAdd(workflow.StateType, t =>
             (IWorkflowSagaQueries)Activator.CreateInstance(typeof(Queries<>).MakeGenericType(t))!);
 
+    /// <summary>The saga with this id and its workflow, whichever registered workflow holds it; null when none does.</summary>
+    public static async Task<(SagaWorkflow Workflow, WorkflowSaga Saga)?> FindInAnyAsync(DbContext db,
+        IEnumerable<SagaWorkflow> workflows, Guid sagaId, CancellationToken ct)
+    {
+        foreach (var workflow in workflows)
+            if (await For(workflow).FindAsync(db, sagaId, ct) is { } saga)
+                return (workflow, saga);
+        return null;
+    }
+
     sealed class Queries<TSaga> : IWorkflowSagaQueries
         where TSaga : WorkflowSaga
     {
@@ -85,7 +95,7 @@ public static class WorkflowSagaQueries
             if (filter.After is { } after)
                 // A row-value comparison, (created_at, correlation_id) > (@at, @id), which the index range-scans.
                 sagas = sagas.Where(s => EF.Functions.GreaterThan(ValueTuple.Create(s.CreatedAt, s.CorrelationId),
-                    ValueTuple.Create(after.CreatedAt, after.SagaId)));
+                    ValueTuple.Create(after.At, after.Id)));
             return await sagas.OrderBy(s => s.CreatedAt).ThenBy(s => s.CorrelationId)
                 .Take(take)
                 .Select(s => new SagaRow(s.CorrelationId, s.CurrentState, s.Outcome, s.CreatedAt, s.UpdatedAt))
@@ -109,4 +119,4 @@ public sealed record SagaRow(Guid SagaId, string State, string? Outcome, DateTim
 /// <summary>What <see cref="IWorkflowSagaQueries.PageAsync"/> selects; null members select everything.</summary>
 public sealed record SagaPageFilter(string? State, IReadOnlyCollection<string>? InStates,
     IReadOnlyCollection<string>? NotInStates, DateTimeOffset? UpdatedBefore, DateTimeOffset? CreatedFrom,
-    DateTimeOffset? CreatedTo, SagaCursor? After);
+    DateTimeOffset? CreatedTo, PageCursor? After);

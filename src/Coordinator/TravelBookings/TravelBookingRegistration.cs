@@ -24,7 +24,8 @@ public static class TravelBookingRegistration
     {
         bus.AddValidatedOptions<TravelBookingOptions>(TravelBookingOptions.Section);
         bus.TryAddSingleton(TimeProvider.System);
-        bus.AddSagaWorkflow<TravelBookingState>(WorkflowName, "Completed", "Compensated", "NeedsAttention");
+        bus.AddSagaWorkflow<TravelBookingState>(WorkflowName, TravelBookingStateMachine.Describe, "Completed",
+            "Compensated", "NeedsAttention", "Resolved");
         var saga = bus.AddSagaStateMachine<TravelBookingStateMachine, TravelBookingState>()
             .Endpoint(e => e.Name = Queue);
         (repository ?? (r => r.PostgresRepository<TravelBookingState, CoordinatorDbContext>()))(saga);

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Transactions.Contracts.TravelBookings;
 using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.SagaActions;
 using Transactions.Coordinator.Sagas;
 using static Transactions.Coordinator.TravelBookings.TravelLeg;
 
@@ -11,7 +12,9 @@ namespace Transactions.Coordinator.TravelBookings;
 /// Books a flight, then a hotel, then a car. A refusal undoes the steps already booked, latest first; a step that
 /// does not answer before its deadline is asked again with backoff and, when its attempts run out, undone too (it
 /// may have happened). A cancel that is never confirmed within its bounded attempts leaves the booking in
-/// NeedsAttention with the reason, never silently stuck.
+/// NeedsAttention with the reason, never silently stuck. An operator may ask a step again now, abandon the booking
+/// while it books (undoing what may have been done), resume the cancellation of a booking that needs attention, or
+/// mark it Resolved once settled by hand.
 /// </summary>
 public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<TravelBookingState>
 {
@@ -24,6 +27,7 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
     public State Completed { get; private set; } = null!;
     public State Compensated { get; private set; } = null!;
     public State NeedsAttention { get; private set; } = null!;
+    public State Resolved { get; private set; } = null!;
 
     public Event<StartTravelBooking> Started { get; private set; } = null!;
     public Event<FlightReserved> FlightReserved { get; private set; } = null!;
@@ -36,6 +40,9 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
     public Event<HotelCancelled> HotelCancelled { get; private set; } = null!;
     public Event<FlightCancelled> FlightCancelled { get; private set; } = null!;
     public Event<DeadlineExpired> DeadlineExpired { get; private set; } = null!;
+    public Event<RetrySagaStep> RetryRequested { get; private set; } = null!;
+    public Event<CompensateSaga> CompensateRequested { get; private set; } = null!;
+    public Event<ResolveSaga> ResolveRequested { get; private set; } = null!;
 
     public TravelBookingStateMachine(TimeProvider clock, IOptions<TravelBookingOptions> options,
         ILogger<TravelBookingStateMachine> logger)
@@ -47,13 +54,17 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
         InstanceState(x => x.CurrentState);
         Event(() => Started, e => e.CorrelateById(c => c.Message.BookingId));
         CorrelateByBooking();
-        Event(() => DeadlineExpired, e =>
+        OfExistingBooking(() => DeadlineExpired, c => c.SagaId);
+        OfExistingBooking(() => RetryRequested, c => c.SagaId);
+        OfExistingBooking(() => CompensateRequested, c => c.SagaId);
+        OfExistingBooking(() => ResolveRequested, c => c.SagaId);
+        // A duplicate start, a late answer to a step given up on, a repeated reply: nothing left to do. An operator's
+        // action that arrives after the booking moved on is refused in its audit record.
+        OnUnhandledEvent(async c =>
         {
-            e.CorrelateById(c => c.Message.SagaId);
-            e.OnMissingInstance(m => m.Discard());
+            if (!await SagaActionAudit.RefuseIfActionAsync(c))
+                await c.Ignore();
         });
-        // A duplicate start, a late answer to a step given up on, a repeated reply: nothing left to do.
-        OnUnhandledEvent(c => c.Ignore());
 
         Initially(
             When(Started).Then(RecordTrip).ThenAsync(Reserve(Flight)).GoTo(BookingFlight, clock));
@@ -63,14 +74,18 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
                 .ThenAsync(Reserve(Hotel)).GoTo(BookingHotel, clock),
             When(FlightRefused).Then(c => Refused(c.Saga, Flight, c.Message.Reason))
                 .Then(Finish).Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, clock),
-            ReserveAgainOrUndo(Flight, CancellingFlight));
+            ReserveAgainOrUndo(Flight, CancellingFlight),
+            ReserveAgainNow(Flight),
+            Abandon(Flight, CancellingFlight));
 
         During(BookingHotel,
             When(HotelReserved).Then(Done(Hotel, Reserving))
                 .ThenAsync(Reserve(Car)).GoTo(BookingCar, clock),
             When(HotelRefused).Then(c => Refused(c.Saga, Hotel, c.Message.Reason))
                 .ThenAsync(Cancel(Flight)).GoTo(CancellingFlight, clock),
-            ReserveAgainOrUndo(Hotel, CancellingHotel));
+            ReserveAgainOrUndo(Hotel, CancellingHotel),
+            ReserveAgainNow(Hotel),
+            Abandon(Hotel, CancellingHotel));
 
         During(BookingCar,
             When(CarReserved).Then(Done(Car, Reserving)).Then(Finish)
@@ -78,23 +93,36 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
                 .GoTo(Completed, clock),
             When(CarRefused).Then(c => Refused(c.Saga, Car, c.Message.Reason))
                 .ThenAsync(Cancel(Hotel)).GoTo(CancellingHotel, clock),
-            ReserveAgainOrUndo(Car, CancellingCar));
+            ReserveAgainOrUndo(Car, CancellingCar),
+            ReserveAgainNow(Car),
+            Abandon(Car, CancellingCar));
 
         // Compensation, latest step first.
         During(CancellingCar,
             When(CarCancelled).Then(Done(Car, Cancelling))
                 .ThenAsync(Cancel(Hotel)).GoTo(CancellingHotel, clock),
-            CancelAgainOrEscalate(Car));
+            CancelAgainOrEscalate(Car),
+            CancelAgainNow(Car));
 
         During(CancellingHotel,
             When(HotelCancelled).Then(Done(Hotel, Cancelling))
                 .ThenAsync(Cancel(Flight)).GoTo(CancellingFlight, clock),
-            CancelAgainOrEscalate(Hotel));
+            CancelAgainOrEscalate(Hotel),
+            CancelAgainNow(Hotel));
 
         During(CancellingFlight,
             When(FlightCancelled).Then(Done(Flight, Cancelling)).Then(Finish)
                 .Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, clock),
-            CancelAgainOrEscalate(Flight));
+            CancelAgainOrEscalate(Flight),
+            CancelAgainNow(Flight));
+
+        // Left to an operator: resume the unconfirmed cancellation with fresh attempts, or close it as settled by hand.
+        During(NeedsAttention,
+            ResumeCancelling(Car, CancellingCar),
+            ResumeCancelling(Hotel, CancellingHotel),
+            ResumeCancelling(Flight, CancellingFlight),
+            When(ResolveRequested).Then(ResolvedBy).GoTo(Resolved, clock)
+                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Marked the booking Resolved.")));
     }
 
     void CorrelateByBooking()

@@ -30,6 +30,23 @@ public sealed class CoordinatorApiSecurityTests(IsolatedServices services) : ICl
     }
 
     [Fact]
+    public async Task Manual_saga_actions_need_the_operator_role()
+    {
+        await using var host = await StartAsync([]);
+        var action = new { reason = "checking roles", dryRun = true };
+        var path = $"/api/sagas/{Guid.NewGuid()}/actions/retry";
+
+        await ApiKeyTests.AssertProblem(await Client(host).PostAsJsonAsync(path, action), HttpStatusCode.Unauthorized);
+        await ApiKeyTests.AssertProblem(await Client(host, SecuredTestApp.ReaderKey).PostAsJsonAsync(path, action),
+            HttpStatusCode.Forbidden);
+        await ApiKeyTests.AssertProblem(await Client(host, SecuredTestApp.StarterKey).PostAsJsonAsync(path, action),
+            HttpStatusCode.Forbidden);
+        // Past security: the operator learns the saga does not exist.
+        await ApiKeyTests.AssertProblem(await Client(host, SecuredTestApp.OperatorKey).PostAsJsonAsync(path, action),
+            HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Saga_reads_are_anonymous_only_when_configured()
     {
         await using var host = await StartAsync(new() { ["Security:AllowAnonymousReads"] = "true" });
@@ -67,6 +84,9 @@ public sealed class CoordinatorApiSecurityTests(IsolatedServices services) : ICl
         settings["Security:ApiKeys:1:Name"] = "reader";
         settings["Security:ApiKeys:1:Key"] = SecuredTestApp.ReaderKey;
         settings["Security:ApiKeys:1:Roles:0"] = "reader";
+        settings["Security:ApiKeys:2:Name"] = "operator";
+        settings["Security:ApiKeys:2:Key"] = SecuredTestApp.OperatorKey;
+        settings["Security:ApiKeys:2:Roles:0"] = "operator";
         return CoordinatorHost.StartAsync(services, settings);
     }
 

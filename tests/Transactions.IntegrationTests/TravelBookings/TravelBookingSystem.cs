@@ -79,9 +79,12 @@ public class TravelBookingSystem : IAsyncLifetime
     public string Database(string name) =>
         _participantSettings[$"ConnectionStrings:{char.ToUpperInvariant(name[0])}{name[1..]}"]!;
 
-    public async Task StartParticipantAsync(string name)
+    /// <param name="overrides">Settings this start changes, for example to lift a fault injection.</param>
+    public async Task StartParticipantAsync(string name, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(_participantSettings) { ["Participants:Enabled:0"] = name };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
         var host = new ServiceHost<ParticipantsAssembly>(settings);
         _participants[name] = host;
         await ReadyAsync(host.CreateClient(), name);
