@@ -38,6 +38,7 @@ cat <<MSG
 
 Transactions is running:
   coordinator   http://127.0.0.1:5080   (health: /health/ready)
+  dashboard     http://127.0.0.1:5080/dashboard/   (reads need no key in Development; actions need the key below)
   participants  http://127.0.0.1:5081   (bank, flights, hotels, cars)
   RabbitMQ      amqp://127.0.0.1:55672  management http://127.0.0.1:55673 (transactions / transactions)
   PostgreSQL    127.0.0.1:55432         (transactions / transactions)

@@ -8,6 +8,15 @@ cd "$ROOT"
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 
+# The dashboard tests drive Debian's Chromium through Playwright; Playwright's own browser download needs a network
+# that CI does not have.
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "[test] installing chromium with apt-get" >&2
+  as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 results="$ROOT/.local/test-results"
 rm -rf "$results"
 status=0

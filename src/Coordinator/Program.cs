@@ -1,4 +1,5 @@
 using Transactions.Coordinator.BankTransfers;
+using Transactions.Coordinator.Dashboard;
 using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.OpenApi;
 using Transactions.Coordinator.Persistence;
@@ -33,6 +34,7 @@ var app = builder.Build();
 
 app.UseServiceDefaults();
 app.UseTelemetry();
+app.UseDashboard();
 app.UseSecurity();
 app.MapApiDocumentation();
 app.MapSagaEndpoints();
@@ -41,5 +43,6 @@ app.MapSagaActionEndpoints();
 app.MapBankTransferEndpoints();
 app.MapTravelBookingEndpoints();
 app.MapReconciliationEndpoints();
+app.MapOutboxEndpoints();
 
 return await app.RunServiceAsync(args);

@@ -68,7 +68,7 @@ public sealed class BankTransferSystem : IAsyncDisposable
     {
         _coordinator = new ServiceHost<CoordinatorAssembly>(_coordinatorSettings);
         Coordinator = _coordinator.CreateClient();
-        await ReadyAsync(Coordinator);
+        await Eventually.Ready(Coordinator, "the coordinator");
     }
 
     public async Task StopCoordinatorAsync()
@@ -82,15 +82,8 @@ public sealed class BankTransferSystem : IAsyncDisposable
     {
         _bank = new ServiceHost<ParticipantsAssembly>(BankSettings);
         Bank = _bank.CreateClient();
-        await ReadyAsync(Bank);
+        await Eventually.Ready(Bank, "the bank");
     }
-
-    static Task ReadyAsync(HttpClient client) =>
-        Eventually.Until(async () =>
-        {
-            using var response = await client.GetAsync("/health/ready");
-            return response.IsSuccessStatusCode;
-        }, TimeSpan.FromSeconds(60), "the service is ready");
 
     public async Task StopBankAsync()
     {

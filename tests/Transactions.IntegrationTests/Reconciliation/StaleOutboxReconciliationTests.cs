@@ -30,6 +30,9 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
         await PlantStaleRowAsync(database, TimeSpan.FromMinutes(5));
+        var backlog = await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox");
+        Assert.Equal(1L, backlog!.Count);
+        Assert.True(backlog.OldestAgeSeconds >= 300, $"age {backlog.OldestAgeSeconds}");
 
         var dry = await Run(client, "?dryRun=true");
         var finding = Assert.Single(dry.Findings, f => f.Kind == "stale-outbox");
@@ -41,6 +44,7 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         var repair = await Run(client, "");
         Assert.Contains(repair.Actions, a => a.Check == "outbox" && a.Action == "delivered 1 message(s)");
         Assert.Equal(0L, await OutboxRowsAsync(host));
+        Assert.Equal(new OutboxBacklogView(0, null, null), await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox"));
         await Eventually.Until(async () => await channel.MessageCountAsync(Queue) == 1, TimeSpan.FromSeconds(10),
             "the planted message reaches its queue");
 

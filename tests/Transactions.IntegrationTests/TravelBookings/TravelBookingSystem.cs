@@ -63,7 +63,7 @@ public class TravelBookingSystem : IAsyncLifetime
     {
         _coordinator = new ServiceHost<CoordinatorAssembly>(_coordinatorSettings);
         Api = _coordinator.CreateClient();
-        await ReadyAsync(Api, "coordinator");
+        await Eventually.Ready(Api, "coordinator", Startup);
     }
 
     /// <summary>Tears the coordinator down, as if its process stopped: replies wait in its queue meanwhile.</summary>
@@ -87,7 +87,7 @@ public class TravelBookingSystem : IAsyncLifetime
             settings[key] = value;
         var host = new ServiceHost<ParticipantsAssembly>(settings);
         _participants[name] = host;
-        await ReadyAsync(host.CreateClient(), name);
+        await Eventually.Ready(host.CreateClient(), name, Startup);
     }
 
     /// <summary>Tears the participant's host down, as if its process stopped: its queue keeps what arrives meanwhile.</summary>
@@ -129,13 +129,6 @@ public class TravelBookingSystem : IAsyncLifetime
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
     }
-
-    static Task ReadyAsync(HttpClient client, string name) =>
-        Eventually.Until(async () =>
-        {
-            using var response = await client.GetAsync("/health/ready");
-            return response.StatusCode;
-        }, status => status == HttpStatusCode.OK, Startup, $"{name} is ready");
 
     public async Task DisposeAsync()
     {
