@@ -37,12 +37,18 @@ public sealed class BenchRecorder(int messages)
         .Order().ToArray();
 }
 
+/// <summary>The recorder of the phase running (warm-up, then the measured run); the next starts once all arrived.</summary>
+public sealed class BenchPhase
+{
+    public BenchRecorder Recorder { get; set; } = new(0);
+}
+
 /// <summary>Records each bench message as it arrives; no inbox, so what is measured is outbox delivery alone.</summary>
-public sealed class BenchMessageConsumer(BenchRecorder recorder) : IConsumer<BenchMessage>
+public sealed class BenchMessageConsumer(BenchPhase phase) : IConsumer<BenchMessage>
 {
     public Task Consume(ConsumeContext<BenchMessage> context)
     {
-        recorder.Consumed(context.Message.Index);
+        phase.Recorder.Consumed(context.Message.Index);
         return Task.CompletedTask;
     }
 }

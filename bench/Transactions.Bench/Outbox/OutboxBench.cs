@@ -17,7 +17,9 @@ namespace Transactions.Bench.Outbox;
 /// Mode <c>outbox</c>: concurrent writers commit N messages through the outbox (each commit also inserts a business
 /// row), one process delivers and consumes them; prints delivered msg/s, commit-to-consume latency and, against the
 /// same broker, the raw confirmed-publish rate. <c>--rate R</c> paces the writers at R msg/s (latency under load);
-/// without it they write as fast as they can (throughput).
+/// without it they write as fast as they can (throughput). <c>--warmup W</c> messages (default 10,000) go through the
+/// same host first, untimed, so that what is measured is the steady state rather than the JIT compiling MassTransit,
+/// EF Core and Npgsql on a busy machine.
 /// </summary>
 public static class OutboxBench
 {
@@ -28,6 +30,7 @@ public static class OutboxBench
         var perCommit = options.Int("per-commit", 1);
         int? rate = options.Has("rate") ? options.Int("rate", 1_000) : null;
         var batch = options.Int("batch", new PostgresOutboxOptions().DeliveryBatchSize);
+        var warmup = options.Int("warmup", 10_000);
 
         await using var servers = await BenchServers.CreateAsync("outbox");
         var connectionString = servers.PostgresConnectionString(servers.Name);
@@ -37,13 +40,23 @@ public static class OutboxBench
         Console.WriteLine($"PostgreSQL fsync={await ShowAsync(connectionString, "fsync")}, " +
                           $"synchronous_commit={await ShowAsync(connectionString, "synchronous_commit")}");
 
-        var recorder = new BenchRecorder(messages);
-        using var host = await StartHostAsync(servers, recorder, batch);
+        var phase = new BenchPhase();
+        using var host = await StartHostAsync(servers, phase, batch);
+        if (warmup > 0)
+        {
+            phase.Recorder = new BenchRecorder(warmup);
+            using var warmupConfirmed = new BrokerConfirmations(warmup);
+            await WriteAsync(host, phase.Recorder, warmup, writers, perCommit, rate);
+            // Confirmed as well as consumed: a round counts its deliveries after its commit, which can follow the consume.
+            await Task.WhenAll(phase.Recorder.AllConsumed, warmupConfirmed.AllConfirmed)
+                .WaitAsync(TimeSpan.FromSeconds(60 + warmup / 500.0));
+        }
+        var recorder = phase.Recorder = new BenchRecorder(messages);
 
         using var confirmed = new BrokerConfirmations(messages);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuBefore = Machine.ProcessCpu();
         var started = Stopwatch.GetTimestamp();
-        var committed = await WriteAsync(host, messages, writers, perCommit, rate);
+        var committed = await WriteAsync(host, recorder, messages, writers, perCommit, rate);
         var commitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var deadline = Task.Delay(TimeSpan.FromSeconds(60 + messages / 500.0));
         var done = Task.WhenAll(recorder.AllConsumed, confirmed.AllConfirmed);
@@ -54,7 +67,7 @@ public static class OutboxBench
         }
         var deliverSeconds = Stopwatch.GetElapsedTime(started, recorder.LastConsumed).TotalSeconds;
         var confirmSeconds = Stopwatch.GetElapsedTime(started, confirmed.AllConfirmedAt).TotalSeconds;
-        var cpuPerMessage = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / messages;
+        var cpuPerMessage = (Machine.ProcessCpu() - cpuBefore).TotalMilliseconds / messages;
         await host.StopAsync();
 
         var latencies = recorder.LatenciesMs();
@@ -64,11 +77,11 @@ public static class OutboxBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
-             outbox: {messages} messages, {writers} writers, {perCommit} per commit, rate {(rate is null ? "unlimited" : rate + " msg/s")}, delivery batch {batch}
+             outbox: {messages} messages after {warmup} untimed, {writers} writers, {perCommit} per commit, rate {(rate is null ? "unlimited" : rate + " msg/s")}, delivery batch {batch}
                committed:  {committed} msg/s ({commitSeconds:0.00} s)
                broker-confirmed: {messages / confirmSeconds:0} msg/s (first commit to the delivery round that removed the last row, {confirmSeconds:0.00} s)
                delivered:  {delivered:0} msg/s (first commit to last consume, {deliverSeconds:0.00} s), duplicates {recorder.Duplicates}
-               CPU of this process (writers, delivery, consumer): {cpuPerMessage:0.000} ms per message; load average {LoadAverage()}
+               CPU of this process (writers, delivery, consumer): {cpuPerMessage:0.000} ms per message; load average {Machine.LoadAverage()}
                latency commit->consume: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
              raw confirmed publish: {raw:0} msg/s ({bodySize}-byte persistent messages, {batch} unconfirmed at most)
              ratio delivered/raw: {delivered / raw:0.00}
@@ -76,14 +89,14 @@ public static class OutboxBench
         return 0;
     }
 
-    static async Task<IHost> StartHostAsync(BenchServers servers, BenchRecorder recorder, int batch)
+    static async Task<IHost> StartHostAsync(BenchServers servers, BenchPhase phase, int batch)
     {
         var builder = Host.CreateApplicationBuilder();
         var settings = servers.Settings();
         settings["RabbitMq:PrefetchCount"] = "500";
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(recorder);
+        builder.Services.AddSingleton(phase);
         builder.AddPostgresDbContext<BenchDbContext>("Bench");
         builder.AddTransactionsBus(x =>
         {
@@ -100,9 +113,8 @@ public static class OutboxBench
     }
 
     /// <summary>Commits all messages; returns the commit rate in msg/s.</summary>
-    static async Task<int> WriteAsync(IHost host, int messages, int writers, int perCommit, int? rate)
+    static async Task<int> WriteAsync(IHost host, BenchRecorder recorder, int messages, int writers, int perCommit, int? rate)
     {
-        var recorder = host.Services.GetRequiredService<BenchRecorder>();
         var next = -perCommit;
         var started = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
@@ -134,10 +146,6 @@ public static class OutboxBench
         })));
         return (int)(messages / started.Elapsed.TotalSeconds);
     }
-
-    // The machine may be shared: the figures mean little without the load they were measured under.
-    static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static async Task<string> ShowAsync(string connectionString, string setting)
     {

@@ -19,6 +19,7 @@ namespace Transactions.Bench.Transfers;
 /// <c>--transfers N</c> transfers among <c>--accounts A</c> accounts, <c>--concurrency C</c> in flight, started over
 /// REST; prints transfers/s from the first POST to the last terminal saga and POST-to-terminal latency. Then the same
 /// debits and credits as one local PostgreSQL transaction each, at the same concurrency, and the ratio of the two.
+/// <c>--warmup W</c> transfers (default 200) run first, untimed, so that the JIT has compiled the hot paths.
 /// </summary>
 public static class TransfersBench
 {
@@ -27,6 +28,7 @@ public static class TransfersBench
         var transfers = options.Int("transfers", 2_000);
         var concurrency = options.Int("concurrency", 32);
         var accounts = options.Int("accounts", 100);
+        var warmup = options.Int("warmup", 200);
 
         await using var servers = await BenchServers.CreateAsync("transfers");
         var bankDb = servers.PostgresConnectionString(servers.Name);
@@ -51,30 +53,35 @@ public static class TransfersBench
             (await bank.PostAsJsonAsync("/api/accounts", new { accountId = name, currency = "EUR", initialBalance = 1_000_000m }))
                 .EnsureSuccessStatusCode();
         var random = new Random(1);
-        var plan = Enumerable.Range(0, transfers).Select(_ =>
+        (Guid Id, string From, string To, decimal Amount)[] Plan(int count) => Enumerable.Range(0, count).Select(_ =>
         {
             var from = random.Next(accounts);
             return (Id: Guid.CreateVersion7(), From: names[from], To: names[(from + 1 + random.Next(accounts - 1)) % accounts],
                 Amount: random.Next(1, 10_000) / 100m);
         }).ToArray();
+        if (warmup > 0)
+        {
+            var warm = Plan(warmup);
+            await PostAllAsync(coordinator, warm, concurrency, new ConcurrentDictionary<Guid, DateTimeOffset>());
+            await TerminalSagasAsync(coordinatorDb.ConnectionString, warm.Select(t => t.Id).ToArray(),
+                TimeSpan.FromSeconds(60 + warmup / 20.0));
+        }
+        var plan = Plan(transfers);
 
         var posted = new ConcurrentDictionary<Guid, DateTimeOffset>();
         var started = Stopwatch.GetTimestamp();
         var firstPost = DateTimeOffset.UtcNow;
-        await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (t, ct) =>
-        {
-            posted[t.Id] = DateTimeOffset.UtcNow;
-            using var response = await coordinator.PostAsJsonAsync("/api/bank-transfers",
-                new { transferId = t.Id, fromAccount = t.From, toAccount = t.To, amount = t.Amount, currency = "EUR" }, ct);
-            response.EnsureSuccessStatusCode();
-        });
-        var finished = await TerminalSagasAsync(coordinatorDb.ConnectionString, transfers, TimeSpan.FromSeconds(60 + transfers / 20.0));
+        var cpuBefore = Machine.ProcessCpu();
+        await PostAllAsync(coordinator, plan, concurrency, posted);
+        var finished = await TerminalSagasAsync(coordinatorDb.ConnectionString, plan.Select(t => t.Id).ToArray(),
+            TimeSpan.FromSeconds(60 + transfers / 20.0));
         if (finished.Count < transfers)
         {
             Console.WriteLine($"FAILED: only {finished.Count} of {transfers} transfers terminal before the deadline; " +
                               $"sagas by state: {await StatesAsync(coordinatorDb.ConnectionString)}");
             return 1;
         }
+        var cpuPerTransfer = (Machine.ProcessCpu() - cpuBefore).TotalMilliseconds / transfers;
         var seconds = (finished.Values.Max(f => f.At) - firstPost).TotalSeconds;
         var latencies = finished.Select(f => (f.Value.At - posted[f.Key]).TotalMilliseconds).Order().ToArray();
         var rate = transfers / seconds;
@@ -83,8 +90,9 @@ public static class TransfersBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
-             transfers: {transfers} among {accounts} accounts, {concurrency} in flight, {completed} completed
+             transfers: {transfers} among {accounts} accounts after {warmup} untimed, {concurrency} in flight, {completed} completed; load average {Machine.LoadAverage()}
                end to end: {rate:0.0} transfers/s ({seconds:0.00} s from first POST to last terminal saga, {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s wall)
+               CPU of this process (coordinator, bank, delivery, bench): {cpuPerTransfer:0.0} ms per transfer
                latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
              local transaction baseline (debit + credit + 2 ledger rows, one commit each): {baseline:0.0} transfers/s
              ratio end-to-end/baseline: {rate / baseline:0.000} (goal >= 0.25)
@@ -105,10 +113,21 @@ public static class TransfersBench
         return string.Join(", ", states);
     }
 
-    /// <summary>Polls the saga table until <paramref name="expected"/> sagas are terminal; their state and last change.</summary>
+    static Task PostAllAsync(HttpClient coordinator, (Guid Id, string From, string To, decimal Amount)[] plan,
+        int concurrency, ConcurrentDictionary<Guid, DateTimeOffset> posted) =>
+        Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (t, ct) =>
+        {
+            posted[t.Id] = DateTimeOffset.UtcNow;
+            using var response = await coordinator.PostAsJsonAsync("/api/bank-transfers",
+                new { transferId = t.Id, fromAccount = t.From, toAccount = t.To, amount = t.Amount, currency = "EUR" }, ct);
+            response.EnsureSuccessStatusCode();
+        });
+
+    /// <summary>Polls the saga table until the sagas <paramref name="ids"/> are terminal; their state and last change.</summary>
     static async Task<Dictionary<Guid, (string State, DateTimeOffset At)>> TerminalSagasAsync(string connectionString,
-        int expected, TimeSpan timeout)
+        Guid[] ids, TimeSpan timeout)
     {
+        var expected = ids.Length;
         var deadline = DateTime.UtcNow + timeout;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -116,7 +135,8 @@ public static class TransfersBench
         {
             await using var command = new NpgsqlCommand(
                 "SELECT correlation_id, current_state, updated_at FROM bank_transfers " +
-                "WHERE current_state IN ('Completed', 'Cancelled')", connection);
+                "WHERE current_state IN ('Completed', 'Cancelled') AND correlation_id = ANY(@ids)", connection);
+            command.Parameters.AddWithValue("ids", ids);
             var found = new Dictionary<Guid, (string, DateTimeOffset)>();
             await using (var reader = await command.ExecuteReaderAsync())
                 while (await reader.ReadAsync())

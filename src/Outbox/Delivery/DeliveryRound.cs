@@ -28,9 +28,18 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     // The locks are taken in one statement and the rows read in the next: a statement's snapshot predates the locks
     // it takes, so reading rows in the locking statement could miss rows the previous holder had not yet released
     // and take later rows of the same conversation ahead of them.
-    const string LockPartitions = "SELECT k AS \"Value\" FROM (SELECT DISTINCT partition_key AS k FROM " +
-        "(SELECT partition_key FROM " + OutboxMessageMapping.Table + " ORDER BY sequence_number LIMIT {0}) oldest) keys" +
-        " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(k::text))";
+    // The keys come from a window of several batches of the oldest rows, oldest key first, and the LIMIT stops the
+    // locking at one batch of keys: under a backlog the oldest batch belongs to a round already running (this
+    // process's other loops, other instances), and a window of one batch would leave every other round empty-handed.
+    // OFFSET 0 keeps the lock condition above the sort: pushed into the grouping, it would lock every key of the
+    // window, not just the ones this round returns.
+    const string LockPartitions = "SELECT k AS \"Value\" FROM (SELECT partition_key AS k, min(sequence_number) AS first FROM " +
+        "(SELECT partition_key, sequence_number FROM " + OutboxMessageMapping.Table + " ORDER BY sequence_number LIMIT {0}) oldest" +
+        " GROUP BY partition_key ORDER BY first OFFSET 0) keys" +
+        " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(k::text)) LIMIT {1}";
+
+    /// <summary>Batches of the oldest rows the partition keys are taken from: this round's and those of rounds running.</summary>
+    const int LockWindowBatches = 4;
 
     const string SelectBatch = "SELECT * FROM " + OutboxMessageMapping.Table +
         " WHERE partition_key = ANY({0}) ORDER BY sequence_number LIMIT {1} FOR UPDATE SKIP LOCKED";
@@ -43,7 +52,8 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-        var partitions = await db.Database.SqlQueryRaw<Guid>(LockPartitions, options.DeliveryBatchSize)
+        var partitions = await db.Database.SqlQueryRaw<Guid>(LockPartitions,
+                options.DeliveryBatchSize * LockWindowBatches, options.DeliveryBatchSize)
             .ToArrayAsync(cancellationToken);
         if (partitions.Length == 0)
             return new DeliveryRoundResult(0, 0, null);

@@ -71,6 +71,7 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
         {
             try
             {
+                var signalsBefore = _signal.Version;
                 var result = await pipeline.ExecuteAsync(async token =>
                 {
                     var r = await round.RunAsync(token);
@@ -90,7 +91,11 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
                     _signal.Set();
                     continue;
                 }
-                if (await _signal.WaitAsync(_options.PollingInterval, stoppingToken) && _options.DeliveryLinger > TimeSpan.Zero)
+                // A commit during the round may have come after the round read its rows, and the sibling loop it woke
+                // may have found that commit's conversation locked by this round and gone back to sleep: look again.
+                var signalled = _signal.Version != signalsBefore
+                    || await _signal.WaitAsync(_options.PollingInterval, stoppingToken);
+                if (signalled && _options.DeliveryLinger > TimeSpan.Zero)
                     await Task.Delay(_options.DeliveryLinger, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -86,12 +86,22 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
 
     static bool DetachWrittenMessages(DbContext db)
     {
-        var written = false;
-        foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().ToList())
+        // Entries() would first scan every tracked entity for changes, which the save has just done.
+        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            entry.State = EntityState.Detached;
-            written = true;
+            var written = false;
+            foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().ToList())
+            {
+                entry.State = EntityState.Detached;
+                written = true;
+            }
+            return written;
         }
-        return written;
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
+        }
     }
 }

@@ -23,4 +23,15 @@ public sealed class DeliverySignalTests
         Assert.True(await signal.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
         Assert.False(await signal.WaitAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_signal_taken_by_another_waiter_still_shows_in_the_version()
+    {
+        var signal = new DeliverySignal();
+        var before = signal.Version;
+        signal.Set();
+        Assert.True(await signal.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.NotEqual(before, signal.Version);
+    }
 }
