@@ -16,8 +16,10 @@ namespace Transactions.Bench.Transfers;
 
 /// <summary>
 /// Mode <c>transfers</c>: the coordinator and the bank (in this process, on the real broker and PostgreSQL) run
-/// <c>--transfers N</c> transfers among <c>--accounts A</c> accounts, <c>--concurrency C</c> in flight, started over
-/// REST; prints transfers/s from the first POST to the last terminal saga and POST-to-terminal latency. Then the same
+/// <c>--transfers N</c> transfers among <c>--accounts A</c> accounts, posted over REST by <c>--concurrency C</c>
+/// posters, either all at once (open loop: the rate the system sustains under a backlog) or with at most
+/// <c>--in-flight F</c> unfinished (closed loop: the latency at the rate F sustains); prints transfers/s from the first
+/// POST to the last terminal saga and POST-to-terminal latency. Then the same
 /// debits and credits as one local PostgreSQL transaction each, at the same concurrency, and the ratio of the two.
 /// <c>--warmup W</c> transfers (default 200) run first, untimed, so that the JIT has compiled the hot paths.
 /// </summary>
@@ -29,6 +31,9 @@ public static class TransfersBench
         var concurrency = options.Int("concurrency", 32);
         var accounts = options.Int("accounts", 100);
         var warmup = options.Int("warmup", 200);
+        // 0: open loop, every transfer posted as fast as the posters go (throughput, latency = queueing). N: closed
+        // loop, a transfer is posted only when fewer than N are unfinished (latency at the rate N sustains).
+        var inFlight = options.Int("in-flight", 0);
 
         await using var servers = await BenchServers.CreateAsync("transfers");
         var bankDb = servers.PostgresConnectionString(servers.Name);
@@ -72,7 +77,10 @@ public static class TransfersBench
         var started = Stopwatch.GetTimestamp();
         var firstPost = DateTimeOffset.UtcNow;
         var cpuBefore = Machine.ProcessCpu();
-        await PostAllAsync(coordinator, plan, concurrency, posted);
+        if (inFlight > 0)
+            await PostClosedLoopAsync(coordinator, coordinatorDb.ConnectionString, plan, concurrency, inFlight, posted);
+        else
+            await PostAllAsync(coordinator, plan, concurrency, posted);
         var finished = await TerminalSagasAsync(coordinatorDb.ConnectionString, plan.Select(t => t.Id).ToArray(),
             TimeSpan.FromSeconds(60 + transfers / 20.0));
         if (finished.Count < transfers)
@@ -90,7 +98,7 @@ public static class TransfersBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
-             transfers: {transfers} among {accounts} accounts after {warmup} untimed, {concurrency} in flight, {completed} completed; load average {Machine.LoadAverage()}
+             transfers: {transfers} among {accounts} accounts after {warmup} untimed, {concurrency} posting, {(inFlight > 0 ? $"closed loop: at most {inFlight} unfinished" : "open loop: all posted at once")}, {completed} completed; load average {Machine.LoadAverage()}
                end to end: {rate:0.0} transfers/s ({seconds:0.00} s from first POST to last terminal saga, {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s wall)
                CPU of this process (coordinator, bank, delivery, bench): {cpuPerTransfer:0.0} ms per transfer
                latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
@@ -115,13 +123,59 @@ public static class TransfersBench
 
     static Task PostAllAsync(HttpClient coordinator, (Guid Id, string From, string To, decimal Amount)[] plan,
         int concurrency, ConcurrentDictionary<Guid, DateTimeOffset> posted) =>
-        Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (t, ct) =>
+        Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+            (t, ct) => new ValueTask(PostAsync(coordinator, t, posted, ct)));
+
+    /// <summary>
+    /// Posts the plan keeping at most <paramref name="inFlight"/> transfers unfinished: a watcher polls the saga table
+    /// for the unfinished ones and frees a slot for each that ended.
+    /// </summary>
+    static async Task PostClosedLoopAsync(HttpClient coordinator, string connectionString,
+        (Guid Id, string From, string To, decimal Amount)[] plan, int concurrency, int inFlight,
+        ConcurrentDictionary<Guid, DateTimeOffset> posted)
+    {
+        using var slots = new SemaphoreSlim(inFlight);
+        var unfinished = new ConcurrentDictionary<Guid, bool>();
+        using var done = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
         {
-            posted[t.Id] = DateTimeOffset.UtcNow;
-            using var response = await coordinator.PostAsJsonAsync("/api/bank-transfers",
-                new { transferId = t.Id, fromAccount = t.From, toAccount = t.To, amount = t.Amount, currency = "EUR" }, ct);
-            response.EnsureSuccessStatusCode();
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            while (!done.IsCancellationRequested)
+            {
+                var ids = unfinished.Keys.ToArray();
+                if (ids.Length > 0)
+                {
+                    await using var command = new NpgsqlCommand("SELECT correlation_id FROM bank_transfers " +
+                        "WHERE current_state IN ('Completed', 'Cancelled') AND correlation_id = ANY(@ids)", connection);
+                    command.Parameters.AddWithValue("ids", ids);
+                    await using var reader = await command.ExecuteReaderAsync();
+                    while (await reader.ReadAsync())
+                        if (unfinished.TryRemove(reader.GetGuid(0), out _))
+                            slots.Release();
+                }
+                await Task.Delay(20);
+            }
         });
+        await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (t, ct) =>
+        {
+            if (!await slots.WaitAsync(TimeSpan.FromMinutes(2), ct))
+                throw new TimeoutException($"No transfer finished within 2 minutes; {unfinished.Count} unfinished.");
+            unfinished[t.Id] = true;
+            await PostAsync(coordinator, t, posted, ct);
+        });
+        await done.CancelAsync();
+        await watcher;
+    }
+
+    static async Task PostAsync(HttpClient coordinator, (Guid Id, string From, string To, decimal Amount) t,
+        ConcurrentDictionary<Guid, DateTimeOffset> posted, CancellationToken ct)
+    {
+        posted[t.Id] = DateTimeOffset.UtcNow;
+        using var response = await coordinator.PostAsJsonAsync("/api/bank-transfers",
+            new { transferId = t.Id, fromAccount = t.From, toAccount = t.To, amount = t.Amount, currency = "EUR" }, ct);
+        response.EnsureSuccessStatusCode();
+    }
 
     /// <summary>Polls the saga table until the sagas <paramref name="ids"/> are terminal; their state and last change.</summary>
     static async Task<Dictionary<Guid, (string State, DateTimeOffset At)>> TerminalSagasAsync(string connectionString,
