@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Transactions.Coordinator;
 using Transactions.IntegrationTests.Infrastructure;
@@ -51,10 +52,23 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
         Assert.DoesNotContain(Snapshot(spans), a => (a.GetTagItem("url.path") as string)?.StartsWith("/health") == true);
     }
 
-    /// <summary>The coordinator, its spans also exported into <paramref name="spans"/>.</summary>
+    /// <summary>The coordinator, its spans also collected into <paramref name="spans"/> as each ends.</summary>
     static WebApplicationFactory<CoordinatorAssembly> Traced(ServiceHost<CoordinatorAssembly> coordinator, List<Activity> spans) =>
         coordinator.WithWebHostBuilder(b => b.ConfigureServices(s =>
-            s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+            s.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new Collector(spans)))));
+
+    /// <summary>
+    /// Adds each ended span under the list's lock: spans end on many threads while the test copies the list, and an
+    /// unsynchronised add during the copy breaks it.
+    /// </summary>
+    sealed class Collector(List<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            lock (spans)
+                spans.Add(data);
+        }
+    }
 
     static List<Activity> Snapshot(List<Activity> spans)
     {
