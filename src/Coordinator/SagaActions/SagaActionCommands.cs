@@ -32,20 +32,18 @@ public static class SagaActionNames
     public const string Compensate = "compensate";
     public const string Resolve = "resolve";
 
-    /// <summary>Each action's command type: a state machine allows an action in the states where it handles it.</summary>
-    public static readonly IReadOnlyDictionary<string, Type> Commands = new Dictionary<string, Type>(StringComparer.Ordinal)
-    {
-        [Retry] = typeof(RetrySagaStep),
-        [Compensate] = typeof(CompensateSaga),
-        [Resolve] = typeof(ResolveSaga),
-    };
-
-    public static ISagaActionCommand Command(string action, Guid sagaId, Guid actionId, string actor, string reason) =>
-        action switch
+    /// <summary>
+    /// Each action's command: its type (a state machine allows an action in the states where it handles that type)
+    /// and how to make one.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, SagaActionCommand> Commands =
+        new Dictionary<string, SagaActionCommand>(StringComparer.Ordinal)
         {
-            Retry => new RetrySagaStep(sagaId, actionId, actor, reason),
-            Compensate => new CompensateSaga(sagaId, actionId, actor, reason),
-            Resolve => new ResolveSaga(sagaId, actionId, actor, reason),
-            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown saga action."),
+            [Retry] = new(typeof(RetrySagaStep), (saga, action, actor, reason) => new RetrySagaStep(saga, action, actor, reason)),
+            [Compensate] = new(typeof(CompensateSaga), (saga, action, actor, reason) => new CompensateSaga(saga, action, actor, reason)),
+            [Resolve] = new(typeof(ResolveSaga), (saga, action, actor, reason) => new ResolveSaga(saga, action, actor, reason)),
         };
 }
+
+/// <summary>An action's command type, and how to make one from (saga id, action id, actor, reason).</summary>
+public sealed record SagaActionCommand(Type Type, Func<Guid, Guid, string, string, ISagaActionCommand> Create);

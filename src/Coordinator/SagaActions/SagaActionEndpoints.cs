@@ -97,8 +97,8 @@ public static class SagaActionEndpoints
         // The saga applies the action in order with its other messages; the send is an outbox row until this commits.
         var queue = WorkflowSagaQueries.For(workflow).EndpointName(endpointNames);
         var endpoint = await send.GetSendEndpoint(new Uri($"queue:{queue}"));
-        await endpoint.Send(SagaActionNames.Command(action, id, record.ActionId, record.Actor, record.Reason),
-            SagaActionNames.Commands[action], ct);
+        var command = SagaActionNames.Commands[action];
+        await endpoint.Send(command.Create(id, record.ActionId, record.Actor, record.Reason), command.Type, ct);
         await db.SaveChangesAsync(ct);
         return Results.Accepted($"/api/sagas/{id}/actions/{record.ActionId}", SagaActionView.Of(record));
     }

@@ -18,7 +18,7 @@ public sealed class SagaActionRules(IServiceProvider services)
             return [];
         var accepted = machine.NextEvents(state).ToList();
         return SagaActionNames.Commands
-            .Where(a => accepted.Any(typeof(Event<>).MakeGenericType(a.Value).IsInstanceOfType))
+            .Where(a => accepted.Any(typeof(Event<>).MakeGenericType(a.Value.Type).IsInstanceOfType))
             .Select(a => a.Key)
             .ToList();
     }

@@ -124,12 +124,8 @@ public sealed class BankTransferSystem : IAsyncDisposable
 
     /// <summary>The saga as GET /api/sagas/{id} shows it once terminal.</summary>
     public Task<JsonElement> TerminalSagaAsync(Guid sagaId, TimeSpan? timeout = null) =>
-        Eventually.Until(async () =>
-        {
-            using var response = await Coordinator.GetAsync($"/api/sagas/{sagaId}");
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-        }, saga => saga.ValueKind == JsonValueKind.Object && saga.GetProperty("isTerminal").GetBoolean(),
-            timeout ?? TimeSpan.FromSeconds(45), $"saga {sagaId} is terminal");
+        SagaApi.UntilAsync(Coordinator, sagaId, saga => saga.GetProperty("isTerminal").GetBoolean(),
+            timeout ?? TimeSpan.FromSeconds(45), "is terminal");
 
     public async ValueTask DisposeAsync()
     {

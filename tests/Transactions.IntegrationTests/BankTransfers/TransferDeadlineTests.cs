@@ -40,11 +40,5 @@ public sealed class TransferDeadlineTests(IsolatedServices services) : IClassFix
 
     static Task<JsonElement> SagaWhere(BankTransferSystem system, Guid sagaId, Func<JsonElement, bool> condition,
         string what) =>
-        Eventually.Until(async () =>
-        {
-            using var response = await system.Coordinator.GetAsync($"/api/sagas/{sagaId}");
-            return response.IsSuccessStatusCode
-                ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement
-                : default;
-        }, s => s.ValueKind == JsonValueKind.Object && condition(s), TimeSpan.FromSeconds(40), $"saga {sagaId} is {what}");
+        SagaApi.UntilAsync(system.Coordinator, sagaId, condition, TimeSpan.FromSeconds(40), $"is {what}");
 }

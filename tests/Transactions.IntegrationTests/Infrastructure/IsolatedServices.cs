@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using MassTransit;
 using Npgsql;
 
 namespace Transactions.IntegrationTests.Infrastructure;
@@ -56,6 +57,15 @@ public sealed class IsolatedServices : IAsyncLifetime
         ["RabbitMq:Password"] = Servers.RabbitPassword,
         ["RabbitMq:ManagementPort"] = Servers.Management.Port.ToString(),
     };
+
+    /// <summary>Points a test's own bus at this class's vhost, with publisher confirms as the services use them.</summary>
+    public void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg) =>
+        cfg.Host(Servers.Amqp.Host, (ushort)Servers.Amqp.Port, VirtualHost, h =>
+        {
+            h.Username(Servers.RabbitUser);
+            h.Password(Servers.RabbitPassword);
+            h.PublisherConfirmation = true;
+        });
 
     /// <summary>The management HTTP API, authenticated, for inspecting queues of this vhost.</summary>
     public HttpClient Management => _management ?? throw new InvalidOperationException("Fixture not initialised.");

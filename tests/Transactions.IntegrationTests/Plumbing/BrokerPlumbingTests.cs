@@ -30,12 +30,7 @@ public sealed class BrokerPlumbingTests(IsolatedServices services) : IClassFixtu
                 x.AddConsumer<PingConsumer>();
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(services.Servers.Amqp.Host, (ushort)services.Servers.Amqp.Port, services.VirtualHost, h =>
-                    {
-                        h.Username(services.Servers.RabbitUser);
-                        h.Password(services.Servers.RabbitPassword);
-                        h.PublisherConfirmation = true;
-                    });
+                    services.ConfigureHost(cfg);
                     cfg.ConfigureEndpoints(context);
                 });
             })

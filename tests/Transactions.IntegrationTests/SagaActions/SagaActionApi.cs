@@ -30,12 +30,8 @@ public static class SagaActionApi
         api.GetFromJsonAsync<JsonElement>($"/api/sagas/{sagaId}");
 
     public static Task<JsonElement> InStateAsync(HttpClient api, Guid sagaId, string state, TimeSpan? timeout = null) =>
-        Eventually.Until(async () =>
-            {
-                using var response = await api.GetAsync($"/api/sagas/{sagaId}");
-                return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-            }, s => s.ValueKind == JsonValueKind.Object && s.GetProperty("state").GetString() == state,
-            timeout ?? TimeSpan.FromSeconds(45), $"saga {sagaId} reaches {state}");
+        SagaApi.UntilAsync(api, sagaId, s => s.GetProperty("state").GetString() == state,
+            timeout ?? TimeSpan.FromSeconds(45), $"reaches {state}");
 
     public static string[] AllowedActions(JsonElement saga) =>
         [.. saga.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()!)];

@@ -65,12 +65,7 @@ public sealed class CounterSagaHost : IAsyncDisposable
             }
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(services.Servers.Amqp.Host, (ushort)services.Servers.Amqp.Port, services.VirtualHost, h =>
-                {
-                    h.Username(services.Servers.RabbitUser);
-                    h.Password(services.Servers.RabbitPassword);
-                    h.PublisherConfirmation = true;
-                });
+                services.ConfigureHost(cfg);
                 cfg.PrefetchCount = concurrentMessageLimit * 2;
                 cfg.ConcurrentMessageLimit = concurrentMessageLimit;
                 cfg.ConfigureEndpoints(context);

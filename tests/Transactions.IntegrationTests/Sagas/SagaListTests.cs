@@ -169,11 +169,7 @@ public sealed class SagaListTests(SagaListSystem fixture) : IClassFixture<SagaLi
         var trip = Trip.New();
         using var response = await _system.Coordinator.PostAsJsonAsync("/api/travel-bookings", trip.Request());
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await Eventually.Until(async () =>
-        {
-            using var saga = await _system.Coordinator.GetAsync($"/api/sagas/{trip.BookingId}");
-            return saga.IsSuccessStatusCode;
-        }, TimeSpan.FromSeconds(30), $"booking {trip.BookingId} is saved");
+        await SagaApi.UntilAsync(_system.Coordinator, trip.BookingId, _ => true, TimeSpan.FromSeconds(30), "is saved");
         return trip.BookingId;
     }
 

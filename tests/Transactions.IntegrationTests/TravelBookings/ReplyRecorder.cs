@@ -29,12 +29,7 @@ public sealed class ReplyRecorder : IAsyncDisposable
                 x.AddConsumer<FlightReplyConsumer>().Endpoint(e => e.Name = "flight-replies");
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(services.Servers.Amqp.Host, (ushort)services.Servers.Amqp.Port, services.VirtualHost, h =>
-                    {
-                        h.Username(services.Servers.RabbitUser);
-                        h.Password(services.Servers.RabbitPassword);
-                        h.PublisherConfirmation = true;
-                    });
+                    services.ConfigureHost(cfg);
                     cfg.ConfigureEndpoints(context);
                 });
             })
