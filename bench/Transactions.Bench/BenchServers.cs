@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
+using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.Bench;
 
@@ -48,8 +49,10 @@ public sealed class BenchServers : IAsyncDisposable
     public string PostgresConnectionString(string database)
     {
         var user = _postgres.UserInfo.Split(':', 2);
-        return $"Host={_postgres.Host};Port={_postgres.Port};Database={database};Username={Uri.UnescapeDataString(user[0])};" +
-               $"Password={Uri.UnescapeDataString(user[1])};Maximum Pool Size=64;Command Timeout=600";
+        // With the services' own connection defaults, so that the outbox bench's DbContext and the local-transaction
+        // baseline run with what the coordinator and the bank run with.
+        return PostgresConnectionDefaults.Apply($"Host={_postgres.Host};Port={_postgres.Port};Database={database};Username={Uri.UnescapeDataString(user[0])};" +
+               $"Password={Uri.UnescapeDataString(user[1])};Maximum Pool Size=64;Command Timeout=600");
     }
 
     public Dictionary<string, string?> Settings() => new()

@@ -54,7 +54,7 @@ public static class OutboxBench
         var recorder = phase.Recorder = new BenchRecorder(messages);
 
         using var confirmed = new BrokerConfirmations(messages);
-        var cpuBefore = Machine.ProcessCpu();
+        var cpuBefore = Machine.Cpu();
         var started = Stopwatch.GetTimestamp();
         var committed = await WriteAsync(host, recorder, messages, writers, perCommit, rate);
         var commitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -67,13 +67,21 @@ public static class OutboxBench
         }
         var deliverSeconds = Stopwatch.GetElapsedTime(started, recorder.LastConsumed).TotalSeconds;
         var confirmSeconds = Stopwatch.GetElapsedTime(started, confirmed.AllConfirmedAt).TotalSeconds;
-        var cpuPerMessage = (Machine.ProcessCpu() - cpuBefore).TotalMilliseconds / messages;
+        var cpu = Machine.Cpu().Since(cpuBefore, messages, "message");
+        var directMessages = Math.Min(messages, 20_000);
+        var directCpuBefore = Machine.Cpu();
+        var direct = await DirectPublishBench.MessagesPerSecondAsync(host.Services.GetRequiredService<IBus>(), phase,
+            directMessages, batch);
+        var directCpu = Machine.Cpu().Since(directCpuBefore, directMessages, "message");
         await host.StopAsync();
 
         var latencies = recorder.LatenciesMs();
         var delivered = messages / deliverSeconds;
         var bodySize = 700;
-        var raw = await RawPublishBench.MessagesPerSecondAsync(servers, Math.Min(messages, 50_000), bodySize, batch);
+        var rawMessages = Math.Min(messages, 50_000);
+        var rawCpuBefore = Machine.Cpu();
+        var raw = await RawPublishBench.MessagesPerSecondAsync(servers, rawMessages, bodySize, batch);
+        var rawCpu = Machine.Cpu().Since(rawCpuBefore, rawMessages, "message");
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
@@ -81,9 +89,12 @@ public static class OutboxBench
                committed:  {committed} msg/s ({commitSeconds:0.00} s)
                broker-confirmed: {messages / confirmSeconds:0} msg/s (first commit to the delivery round that removed the last row, {confirmSeconds:0.00} s)
                delivered:  {delivered:0} msg/s (first commit to last consume, {deliverSeconds:0.00} s), duplicates {recorder.Duplicates}
-               CPU of this process (writers, delivery, consumer): {cpuPerMessage:0.000} ms per message; load average {Machine.LoadAverage()}
+               CPU: {cpu} (this process: writers, delivery, consumer); load average {Machine.LoadAverage()}
                latency commit->consume: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
+             MassTransit alone (bus.Publish, no outbox, same consumer): {direct:0} msg/s
+               CPU: {directCpu}
              raw confirmed publish: {raw:0} msg/s ({bodySize}-byte persistent messages, {batch} unconfirmed at most)
+               CPU: {rawCpu}
              ratio delivered/raw: {delivered / raw:0.00}
              """));
         return 0;

@@ -76,7 +76,7 @@ public static class TransfersBench
         var posted = new ConcurrentDictionary<Guid, DateTimeOffset>();
         var started = Stopwatch.GetTimestamp();
         var firstPost = DateTimeOffset.UtcNow;
-        var cpuBefore = Machine.ProcessCpu();
+        var cpuBefore = Machine.Cpu();
         if (inFlight > 0)
             await PostClosedLoopAsync(coordinator, coordinatorDb.ConnectionString, plan, concurrency, inFlight, posted);
         else
@@ -89,20 +89,23 @@ public static class TransfersBench
                               $"sagas by state: {await StatesAsync(coordinatorDb.ConnectionString)}");
             return 1;
         }
-        var cpuPerTransfer = (Machine.ProcessCpu() - cpuBefore).TotalMilliseconds / transfers;
+        var cpu = Machine.Cpu().Since(cpuBefore, transfers, "transfer");
         var seconds = (finished.Values.Max(f => f.At) - firstPost).TotalSeconds;
         var latencies = finished.Select(f => (f.Value.At - posted[f.Key]).TotalMilliseconds).Order().ToArray();
         var rate = transfers / seconds;
         var completed = finished.Values.Count(f => f.State == "Completed");
+        var baselineCpuBefore = Machine.Cpu();
         var baseline = await LocalTransactionBaseline.TransfersPerSecondAsync(bankDb, plan.Select(p => (p.From, p.To, p.Amount)).ToArray(), concurrency);
+        var baselineCpu = Machine.Cpu().Since(baselineCpuBefore, transfers, "transfer");
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
              transfers: {transfers} among {accounts} accounts after {warmup} untimed, {concurrency} posting, {(inFlight > 0 ? $"closed loop: at most {inFlight} unfinished" : "open loop: all posted at once")}, {completed} completed; load average {Machine.LoadAverage()}
                end to end: {rate:0.0} transfers/s ({seconds:0.00} s from first POST to last terminal saga, {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s wall)
-               CPU of this process (coordinator, bank, delivery, bench): {cpuPerTransfer:0.0} ms per transfer
+               CPU: {cpu} (this process: coordinator, bank, delivery, bench)
                latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
              local transaction baseline (debit + credit + 2 ledger rows, one commit each): {baseline:0.0} transfers/s
+               CPU: {baselineCpu}
              ratio end-to-end/baseline: {rate / baseline:0.000} (goal >= 0.25)
              """));
         return 0;

@@ -41,7 +41,9 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     /// <summary>Batches of the oldest rows the partition keys are taken from: this round's and those of rounds running.</summary>
     const int LockWindowBatches = 4;
 
-    const string SelectBatch = "SELECT * FROM " + OutboxMessageMapping.Table +
+    // Columns by name, not *: the statement is prepared once per connection, and a prepared * would fail once a
+    // migration adds a column while the process runs.
+    const string SelectBatch = "SELECT " + OutboxMessageMapping.Columns + " FROM " + OutboxMessageMapping.Table +
         " WHERE partition_key = ANY({0}) ORDER BY sequence_number LIMIT {1} FOR UPDATE SKIP LOCKED";
 
     const string DeleteDelivered = "DELETE FROM " + OutboxMessageMapping.Table + " WHERE sequence_number = ANY({0})";

@@ -35,7 +35,7 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
             connectionString = scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
                 ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string.");
 
-        var listener = new OutboxNotificationListener(connectionString, _options, _signal, time, logger);
+        var listener = new OutboxNotificationListener(connectionString, _options, _signal, wakeup.InstanceId, time, logger);
         var round = new DeliveryRound<TDbContext>(services, bus, _options, metrics, time, logger);
         var pipeline = BuildRetryPipeline();
 

@@ -7,9 +7,10 @@ namespace Transactions.Outbox.Delivery;
 /// Holds one dedicated connection in <c>LISTEN</c> on the outbox channel and turns every notification into a
 /// <see cref="DeliverySignal"/>, so delivery starts milliseconds after a commit without polling hot. Reconnects with
 /// capped backoff; while it is disconnected the delivery service's polling fallback keeps messages moving.
+/// Notifications carrying <paramref name="ownInstanceId"/> came from this process, whose commits woke it already.
 /// </summary>
 sealed class OutboxNotificationListener(string connectionString, PostgresOutboxOptions options, DeliverySignal signal,
-    TimeProvider time, ILogger logger)
+    string ownInstanceId, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -21,7 +22,11 @@ sealed class OutboxNotificationListener(string connectionString, PostgresOutboxO
             {
                 await using var connection = new NpgsqlConnection(builder.ConnectionString);
                 await connection.OpenAsync(cancellationToken);
-                connection.Notification += (_, _) => signal.Set();
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Payload != ownInstanceId)
+                        signal.Set();
+                };
                 await using (var listen = new NpgsqlCommand("LISTEN " + options.NotificationChannel, connection))
                     await listen.ExecuteNonQueryAsync(cancellationToken);
                 // Whatever was committed while nobody listened is picked up now.

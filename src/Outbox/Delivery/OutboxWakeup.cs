@@ -18,7 +18,14 @@ sealed class OutboxWakeup<TDbContext>(IServiceProvider services, IOptions<Postgr
     where TDbContext : DbContext
 {
     static readonly TimeSpan NotifySpacing = TimeSpan.FromMilliseconds(20);
-    readonly string _notify = "NOTIFY " + options.Value.NotificationChannel;
+
+    /// <summary>
+    /// Sent as the NOTIFY payload, so this process's listener can ignore its own notifications: the commit has already
+    /// woken the local loops, and the echo would only run a round that finds nothing.
+    /// </summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    string Notify => field ??= $"NOTIFY {options.Value.NotificationChannel}, '{InstanceId}'";
     string? _connectionString;
     int _notifying;
     int _committed;
@@ -57,7 +64,7 @@ sealed class OutboxWakeup<TDbContext>(IServiceProvider services, IOptions<Postgr
         {
             await using var connection = new NpgsqlConnection(_connectionString ??= ConnectionString());
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(_notify, connection);
+            await using var command = new NpgsqlCommand(Notify, connection);
             await command.ExecuteNonQueryAsync();
         }
         catch (Exception e)

@@ -8,6 +8,11 @@ sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMessage>
 {
     public const string Table = "outbox_message";
 
+    /// <summary>Every column, for SQL that reads whole rows.</summary>
+    public const string Columns = "sequence_number, partition_key, message_id, conversation_id, correlation_id, " +
+        "initiator_id, request_id, source_address, destination_address, response_address, fault_address, sent_time, " +
+        "expiration_time, content_type, message_type, body, headers, properties";
+
     public void Configure(EntityTypeBuilder<OutboxMessage> e)
     {
         e.ToTable(Table);

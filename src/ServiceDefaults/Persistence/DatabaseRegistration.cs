@@ -28,7 +28,8 @@ public static class DatabaseRegistration
         // scope (a consumed message, a request, a delivery round), which was a large share of the CPU of a small
         // transaction. Everything the options hold is process-wide; a context goes back to the pool reset.
         builder.Services.AddDbContextPool<TContext>((services, o) => o
-            .UseNpgsql(services.GetRequiredService<IOptionsMonitor<DatabaseConnection>>().Get(connectionName).ConnectionString,
+            .UseNpgsql(PostgresConnectionDefaults.Apply(
+                    services.GetRequiredService<IOptionsMonitor<DatabaseConnection>>().Get(connectionName).ConnectionString!),
                 npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{connectionName.ToLowerInvariant()}",
