@@ -8,7 +8,8 @@ namespace Transactions.Outbox;
 public static class OutboxModelBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>outbox_message</c> (<see cref="OutboxMessage"/>) and <c>inbox_state</c> (<see cref="InboxState"/>)
+    /// Maps <c>outbox_message</c> (<see cref="OutboxMessage"/>), <c>outbox_dead_letter</c>
+    /// (<see cref="OutboxDeadLetter"/>) and <c>inbox_state</c> (<see cref="InboxState"/>)
     /// into the model, so that they are created by the context's migrations and written in the same transactions as
     /// its business tables. Call it from <c>OnModelCreating</c>.
     /// </summary>
@@ -17,6 +18,7 @@ public static class OutboxModelBuilderExtensions
     public static ModelBuilder AddTransactionalOutbox(this ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new OutboxMessageMapping());
+        modelBuilder.ApplyConfiguration(new OutboxDeadLetterMapping());
         modelBuilder.ApplyConfiguration(new InboxStateMapping());
         return modelBuilder;
     }

@@ -59,6 +59,14 @@ public sealed class PostgresOutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Failed sends after which a message leaves delivery for <c>outbox_dead_letter</c>, so that one message the broker
+    /// refuses (too large for it, say) stops holding back its conversation. Only failures in rounds in which the broker
+    /// accepted other messages count: a broker that is away dead-letters nothing.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxDeliveryAttempts { get; set; } = 10;
+
     /// <summary>How long inbox records are kept: a redelivery older than this would run the consumer again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
+using System.Runtime.CompilerServices;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,10 @@ using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Delivery;
 
-/// <summary>What one delivery round did: rows it took, rows it removed, and the first send failure if any.</summary>
+/// <summary>
+/// What one delivery round did: rows it took, rows it removed (delivered, expired or dead-lettered), and the first send
+/// failure if any.
+/// </summary>
 readonly record struct DeliveryRoundResult(int Taken, int Removed, Exception? Failure);
 
 /// <summary>
@@ -48,6 +52,14 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
 
     const string DeleteDelivered = "DELETE FROM " + OutboxMessageMapping.Table + " WHERE sequence_number = ANY({0})";
 
+    const string CountFailure = "UPDATE " + OutboxMessageMapping.Table +
+        " SET delivery_attempts = delivery_attempts + 1 WHERE sequence_number = ANY({0})";
+
+    const string MoveToDeadLetters = "WITH moved AS (DELETE FROM " + OutboxMessageMapping.Table +
+        " WHERE sequence_number = {0} RETURNING " + OutboxMessageMapping.Columns + ") INSERT INTO " +
+        OutboxDeadLetterMapping.Table + " (" + OutboxMessageMapping.Columns + ", error, dead_lettered_at) SELECT " +
+        OutboxMessageMapping.Columns + ", {1}, {2} FROM moved";
+
     public async Task<DeliveryRoundResult> RunAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
@@ -65,22 +77,52 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
             return new DeliveryRoundResult(0, 0, null);
 
         var removed = new ConcurrentBag<long>();
-        var failures = new ConcurrentQueue<Exception>();
+        var failures = new ConcurrentQueue<(OutboxMessage Message, Exception Error)>();
+        var confirmed = new StrongBox<int>();
         await Task.WhenAll(batch.GroupBy(m => m.PartitionKey)
-            .Select(partition => DeliverInOrderAsync(partition, removed, failures, cancellationToken)));
+            .Select(partition => DeliverInOrderAsync(partition, removed, confirmed, failures, cancellationToken)));
 
         if (!removed.IsEmpty)
             await db.Database.ExecuteSqlRawAsync(DeleteDelivered, [removed.ToArray()], cancellationToken);
+        // The broker took other messages in this very round, so these failures are the messages' own.
+        var deadLettered = confirmed.Value > 0 && !failures.IsEmpty
+            ? await CountFailuresAsync(db, failures, cancellationToken)
+            : 0;
         await transaction.CommitAsync(cancellationToken);
         metrics.Delivered(removed.Count);
         metrics.Failed(failures.Count);
+        metrics.DeadLettered(deadLettered);
 
-        failures.TryPeek(out var failure);
-        return new DeliveryRoundResult(batch.Count, removed.Count, failure);
+        var failure = failures.TryPeek(out var first) ? first.Error : null;
+        return new DeliveryRoundResult(batch.Count, removed.Count + deadLettered, failure);
+    }
+
+    /// <summary>
+    /// Adds one to each failed message's attempts and moves the ones that reached the limit to the dead letters, in the
+    /// round's transaction; returns how many moved. The round holds the rows' locks, so the attempts it read are current.
+    /// </summary>
+    async Task<int> CountFailuresAsync(TDbContext db, IReadOnlyCollection<(OutboxMessage Message, Exception Error)> failures,
+        CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlRawAsync(CountFailure, [failures.Select(f => f.Message.SequenceNumber).ToArray()],
+            cancellationToken);
+        var moved = 0;
+        foreach (var (message, error) in failures.Where(f => f.Message.DeliveryAttempts + 1 >= options.MaxDeliveryAttempts))
+        {
+            await db.Database.ExecuteSqlRawAsync(MoveToDeadLetters,
+                [message.SequenceNumber, $"{error.GetType().Name}: {error.Message}", time.GetUtcNow().UtcDateTime],
+                cancellationToken);
+            logger.LogError(error, "Outbox message {MessageId} to {Destination} failed {Attempts} times while other " +
+                "messages went through; moved to {Table} so that its conversation moves on",
+                message.MessageId, message.DestinationAddress, message.DeliveryAttempts + 1, OutboxDeadLetterMapping.Table);
+            moved++;
+        }
+        return moved;
     }
 
     async Task DeliverInOrderAsync(IEnumerable<OutboxMessage> partition, ConcurrentBag<long> removed,
-        ConcurrentQueue<Exception> failures, CancellationToken cancellationToken)
+        StrongBox<int> confirmed, ConcurrentQueue<(OutboxMessage Message, Exception Error)> failures,
+        CancellationToken cancellationToken)
     {
         foreach (var message in partition)
         {
@@ -102,11 +144,12 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
                         new StoredMessageSendPipe(message, time.GetUtcNow().UtcDateTime), timeout.Token)
                     .WaitAsync(timeout.Token);
                 removed.Add(message.SequenceNumber);
+                Interlocked.Increment(ref confirmed.Value);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // Stop this partition here: its later messages must not overtake the one that failed.
-                failures.Enqueue(e);
+                failures.Enqueue((message, e));
                 return;
             }
         }

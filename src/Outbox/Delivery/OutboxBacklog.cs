@@ -7,10 +7,11 @@ using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Delivery;
 
-/// <summary>How many committed messages wait in an outbox, and since when the oldest waits.</summary>
+/// <summary>How many committed messages wait in an outbox, since when the oldest waits, and how many were dead-lettered.</summary>
 /// <param name="Count">Messages not yet delivered.</param>
 /// <param name="OldestSentTime">When the oldest of them was committed (UTC); null when none waits.</param>
-public sealed record OutboxBacklogSnapshot(long Count, DateTime? OldestSentTime);
+/// <param name="DeadLettered">Messages taken out of delivery (<see cref="OutboxDeadLetter"/>), waiting for an operator.</param>
+public sealed record OutboxBacklogSnapshot(long Count, DateTime? OldestSentTime, long DeadLettered);
 
 /// <summary>
 /// The outbox of <typeparamref name="TDbContext"/> seen from outside the delivery service: its backlog for operators
@@ -35,7 +36,41 @@ public sealed class OutboxBacklog<TDbContext>(IServiceProvider services, IBus bu
             ? null
             : await rows.OrderBy(m => m.SequenceNumber).Select(m => (DateTime?)m.SentTime)
                 .FirstOrDefaultAsync(cancellationToken);
-        return new OutboxBacklogSnapshot(count, oldest);
+        var deadLettered = await db.Set<OutboxDeadLetter>().LongCountAsync(cancellationToken);
+        return new OutboxBacklogSnapshot(count, oldest, deadLettered);
+    }
+
+    /// <summary>The dead letters, most recent first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<OutboxDeadLetter>> DeadLettersAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TDbContext>().Set<OutboxDeadLetter>().AsNoTracking()
+            .OrderByDescending(m => m.DeadLetteredAt).ThenByDescending(m => m.SequenceNumber).Take(limit)
+            .ToListAsync(cancellationToken);
+    }
+
+    const string Requeue = "WITH moved AS (DELETE FROM " + OutboxDeadLetterMapping.Table +
+        " WHERE sequence_number = {0} RETURNING " + OutboxMessageMapping.MessageColumns + ") INSERT INTO " +
+        OutboxMessageMapping.Table + " (" + OutboxMessageMapping.MessageColumns + ") SELECT " +
+        OutboxMessageMapping.MessageColumns + " FROM moved RETURNING message_id AS \"Value\"";
+
+    /// <summary>
+    /// Puts dead letter <paramref name="sequenceNumber"/> back into delivery, with a new sequence number (behind what
+    /// its conversation sent since) and no attempts counted, and wakes delivery. The message id is kept, so a consumer
+    /// that did get it after all recognises it. Returns that message id; null when there is no such dead letter (or
+    /// another caller moved it first).
+    /// </summary>
+    public async Task<Guid?> RequeueAsync(long sequenceNumber, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var moved = await scope.ServiceProvider.GetRequiredService<TDbContext>().Database
+            .SqlQueryRaw<Guid>(Requeue, sequenceNumber).ToListAsync(cancellationToken);
+        if (moved.Count == 0)
+            return null;
+        logger.LogWarning("Outbox dead letter {SequenceNumber} (message {MessageId}) was put back into delivery",
+            sequenceNumber, moved[0]);
+        services.GetRequiredService<OutboxWakeup<TDbContext>>().Committed();
+        return moved[0];
     }
 
     /// <summary>

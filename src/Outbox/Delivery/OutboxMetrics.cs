@@ -4,7 +4,7 @@ namespace Transactions.Outbox.Delivery;
 
 /// <summary>
 /// The delivery service's instruments, on meter <see cref="MeterName"/>: how many messages the broker confirmed and
-/// how many sends failed, so operators see throughput and outages (and tests see which instance delivered).
+/// how many sends failed and how many messages were dead-lettered, so operators see throughput and outages (and tests see which instance delivered).
 /// </summary>
 public sealed class OutboxMetrics
 {
@@ -13,6 +13,7 @@ public sealed class OutboxMetrics
 
     readonly Counter<long> _delivered;
     readonly Counter<long> _failed;
+    readonly Counter<long> _deadLettered;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
     public OutboxMetrics(IMeterFactory meterFactory)
@@ -22,9 +23,13 @@ public sealed class OutboxMetrics
             "Outbox messages confirmed by the broker and removed from the outbox.");
         _failed = meter.CreateCounter<long>("outbox.messages.failed", "{message}",
             "Outbox message sends that failed and stay in the outbox for a later round.");
+        _deadLettered = meter.CreateCounter<long>("outbox.messages.dead_lettered", "{message}",
+            "Outbox messages moved to outbox_dead_letter after failing while other messages went through.");
     }
 
     internal void Delivered(int count) => _delivered.Add(count);
 
     internal void Failed(int count) => _failed.Add(count);
+
+    internal void DeadLettered(int count) => _deadLettered.Add(count);
 }

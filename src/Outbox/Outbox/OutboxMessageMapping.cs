@@ -8,8 +8,11 @@ sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMessage>
 {
     public const string Table = "outbox_message";
 
-    /// <summary>Every column, for SQL that reads whole rows.</summary>
-    public const string Columns = "sequence_number, partition_key, message_id, conversation_id, correlation_id, " +
+    /// <summary>The columns an outbox row and a dead letter share, for SQL that reads or moves whole rows.</summary>
+    public const string Columns = "sequence_number, " + MessageColumns + ", delivery_attempts";
+
+    /// <summary>What the message itself is: the columns a message sent again takes back into the outbox.</summary>
+    public const string MessageColumns = "partition_key, message_id, conversation_id, correlation_id, " +
         "initiator_id, request_id, source_address, destination_address, response_address, fault_address, sent_time, " +
         "expiration_time, content_type, message_type, body, headers, properties";
 
@@ -18,8 +21,17 @@ sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMessage>
         e.ToTable(Table);
         // The primary key serves the delivery query (ORDER BY sequence_number ... FOR UPDATE SKIP LOCKED) and the
         // delete of delivered rows (WHERE sequence_number = ANY(...)); no other index is needed on the hot path.
+        MapColumns(e);
+        e.Property(m => m.SequenceNumber).UseIdentityAlwaysColumn();
+        e.Property(m => m.DeliveryAttempts).HasDefaultValue(0);
+    }
+
+    /// <summary>The columns of <see cref="Columns"/>, keyed by sequence number.</summary>
+    public static void MapColumns<T>(EntityTypeBuilder<T> e)
+        where T : StoredMessage
+    {
         e.HasKey(m => m.SequenceNumber);
-        e.Property(m => m.SequenceNumber).HasColumnName("sequence_number").UseIdentityAlwaysColumn();
+        e.Property(m => m.SequenceNumber).HasColumnName("sequence_number");
         e.Property(m => m.PartitionKey).HasColumnName("partition_key");
         e.Property(m => m.MessageId).HasColumnName("message_id");
         e.Property(m => m.ConversationId).HasColumnName("conversation_id");
@@ -37,5 +49,6 @@ sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMessage>
         e.Property(m => m.Body).HasColumnName("body");
         e.Property(m => m.Headers).HasColumnName("headers");
         e.Property(m => m.Properties).HasColumnName("properties");
+        e.Property(m => m.DeliveryAttempts).HasColumnName("delivery_attempts");
     }
 }

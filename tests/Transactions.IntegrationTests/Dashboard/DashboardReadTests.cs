@@ -115,5 +115,6 @@ public sealed class DashboardReadTests(DashboardSystem system)
         await page.GetByRole(AriaRole.Link, new() { Name = "Outbox" }).ClickAsync();
         await Expect(page.Locator("#outbox-count")).ToHaveTextAsync(new Regex("^\\d+$"));
         await Expect(page.Locator("#outbox-age")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator("#outbox-dead-letters")).ToHaveTextAsync("0");
     }
 }

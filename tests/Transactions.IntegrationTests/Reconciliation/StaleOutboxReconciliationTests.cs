@@ -19,12 +19,7 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         var database = await services.CreateDatabaseAsync("coordinator");
         // The delivery service is stopped in this coordinator: the row below stays undelivered until reconciliation
         // acts, as with a delivery service that died or stalled.
-        await using var host = CoordinatorHost.Create(services, database, new Dictionary<string, string?>
-        {
-            ["Reconciliation:ScheduleEnabled"] = "false",
-            ["Reconciliation:StaleOutboxAfter"] = "00:00:30",
-            ["Outbox:DeliveryEnabled"] = "false",
-        });
+        await using var host = WithoutDelivery(database);
         using var client = host.CreateClient();
         await using var connection = await Connect();
         await using var channel = await connection.CreateChannelAsync();
@@ -44,13 +39,66 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         var repair = await Run(client, "");
         Assert.Contains(repair.Actions, a => a.Check == "outbox" && a.Action == "delivered 1 message(s)");
         Assert.Equal(0L, await OutboxRowsAsync(host));
-        Assert.Equal(new OutboxBacklogView(0, null, null), await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox"));
+        Assert.Equal(new OutboxBacklogView(0, null, null, 0), await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox"));
         await Eventually.Until(async () => await channel.MessageCountAsync(Queue) == 1, TimeSpan.FromSeconds(10),
             "the planted message reaches its queue");
 
         var after = await Run(client, "");
         Assert.DoesNotContain(after.Findings, f => f.Kind == "stale-outbox");
     }
+
+    [Fact]
+    public async Task A_dead_letter_is_reported_listed_and_put_back_into_delivery_by_an_operator()
+    {
+        var database = await services.CreateDatabaseAsync("coordinator_dead_letter");
+        await using var host = WithoutDelivery(database);
+        using var client = host.CreateClient();
+        await PlantStaleRowAsync(database, TimeSpan.Zero);
+        // What the delivery service does after the last failed attempt, here by hand: the row moves to the dead letters.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var move = new NpgsqlCommand(
+                "WITH moved AS (DELETE FROM outbox_message RETURNING *) INSERT INTO outbox_dead_letter (sequence_number, " +
+                "partition_key, message_id, destination_address, sent_time, content_type, message_type, body, " +
+                "delivery_attempts, error, dead_lettered_at) SELECT sequence_number, partition_key, message_id, " +
+                "destination_address, sent_time, content_type, message_type, body, 10, 'refused by the broker', now() " +
+                "FROM moved", connection);
+            Assert.Equal(1, await move.ExecuteNonQueryAsync());
+        }
+
+        var backlog = await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox");
+        Assert.Equal((0L, 1L), (backlog!.Count, backlog.DeadLettered));
+        var dead = Assert.Single((await client.GetFromJsonAsync<OutboxDeadLetterView[]>("/api/outbox/dead-letters"))!);
+        Assert.Equal((10, "refused by the broker", $"queue:{Queue}"), (dead.DeliveryAttempts, dead.Error, dead.DestinationAddress.ToString()));
+        var badLimit = await client.GetAsync("/api/outbox/dead-letters?limit=0");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
+        Assert.Contains("\"limit\"", await badLimit.Content.ReadAsStringAsync());
+        var report = await Run(client, "?dryRun=true");
+        Assert.Contains(report.Findings, f => f.Check == "outbox" && f.Kind == "outbox-dead-letters");
+
+        var unknown = await client.PostAsync($"/api/outbox/dead-letters/{dead.SequenceNumber + 1000}/requeue", null);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        var requeued = await client.PostAsync($"/api/outbox/dead-letters/{dead.SequenceNumber}/requeue", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, requeued.StatusCode);
+        Assert.Equal(dead.MessageId, (await requeued.Content.ReadFromJsonAsync<OutboxEndpoints.RequeuedView>())!.MessageId);
+        var again = await client.PostAsync($"/api/outbox/dead-letters/{dead.SequenceNumber}/requeue", null);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, again.StatusCode);
+
+        backlog = await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox");
+        Assert.Equal((1L, 0L), (backlog!.Count, backlog.DeadLettered));
+        Assert.Equal(1L, await OutboxRowsAsync(host));
+    }
+
+    /// <summary>A coordinator with neither its delivery service nor scheduled runs: only the test's requests act.</summary>
+    ServiceHost<Coordinator.CoordinatorAssembly> WithoutDelivery(string database) =>
+        CoordinatorHost.Create(services, database, new Dictionary<string, string?>
+        {
+            ["Reconciliation:ScheduleEnabled"] = "false",
+            ["Reconciliation:StaleOutboxAfter"] = "00:00:30",
+            ["Outbox:DeliveryEnabled"] = "false",
+        });
 
     static async Task PlantStaleRowAsync(string connectionString, TimeSpan age)
     {

@@ -7,7 +7,8 @@ namespace Transactions.Coordinator.Reconciliation.Checks;
 /// <summary>
 /// Finds coordinator outbox messages committed longer ago than <see cref="ReconciliationOptions.StaleOutboxAfter"/>
 /// and still undelivered (the delivery service stopped, stalled or lost its wake-up), and delivers them from here.
-/// Delivery takes the same row locks as the service, so a message is never sent twice by the two.
+/// Delivery takes the same row locks as the service, so a message is never sent twice by the two. Dead letters are
+/// reported for an operator.
 /// </summary>
 public sealed class StaleOutboxCheck(OutboxBacklog<CoordinatorDbContext> outbox,
     IOptions<ReconciliationOptions> options) : IReconciliationCheck
@@ -18,6 +19,12 @@ public sealed class StaleOutboxCheck(OutboxBacklog<CoordinatorDbContext> outbox,
     {
         var backlog = await outbox.GetAsync(cancellationToken);
         context.Examined(Name, backlog.Count);
+        // Not repaired here: the broker refused these while it took others, so sending them again as they are would
+        // fail again. An operator requeues each once its cause is fixed.
+        if (backlog.DeadLettered > 0)
+            context.Found(Name, "outbox-dead-letters", "coordinator outbox",
+                $"{backlog.DeadLettered} message(s) dead-lettered: GET /api/outbox/dead-letters, then " +
+                "POST /api/outbox/dead-letters/{sequenceNumber}/requeue once the cause is fixed");
         if (backlog.OldestSentTime is not { } oldest)
             return;
         var oldestAt = new DateTimeOffset(DateTime.SpecifyKind(oldest, DateTimeKind.Utc));

@@ -18,7 +18,10 @@ function content(backlog) {
     h('div', { class: 'tiles' },
       tile('Undelivered messages', String(backlog.count), 'outbox-count'),
       tile('Oldest waiting for', age(backlog.oldestAgeSeconds), 'outbox-age'),
-      tile('Oldest committed at', time(backlog.oldestSentAt), 'outbox-oldest')),
+      tile('Oldest committed at', time(backlog.oldestSentAt), 'outbox-oldest'),
+      tile('Dead letters', String(backlog.deadLettered), 'outbox-dead-letters')),
+    h('p', { class: 'hint' }, 'Dead letters are messages the broker refused again and again while it took others; ' +
+      'list them with GET /api/outbox/dead-letters and requeue each once its cause is fixed.'),
     h('p', { class: 'muted' }, `Read at ${time(new Date().toISOString())}; refreshed every 5 s.`),
   ];
 }
