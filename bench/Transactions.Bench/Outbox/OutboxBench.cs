@@ -75,6 +75,18 @@ public static class OutboxBench
         var directCpu = Machine.Cpu().Since(directCpuBefore, directMessages, "message");
         await host.StopAsync();
 
+        // The writers' share: the same commits in a host whose delivery is off (the process's JIT is warm by now).
+        var writeOnlyMessages = Math.Min(messages, 50_000);
+        double writeOnly;
+        string writeOnlyCpu;
+        using (var writing = await StartHostAsync(servers, new BenchPhase(), batch, deliver: false))
+        {
+            var writeOnlyCpuBefore = Machine.Cpu();
+            writeOnly = await WriteAsync(writing, new BenchRecorder(writeOnlyMessages), writeOnlyMessages, writers, perCommit, rate);
+            writeOnlyCpu = Machine.Cpu().Since(writeOnlyCpuBefore, writeOnlyMessages, "message");
+            await writing.StopAsync();
+        }
+
         var latencies = recorder.LatenciesMs();
         var delivered = messages / deliverSeconds;
         var bodySize = 700;
@@ -91,6 +103,8 @@ public static class OutboxBench
                delivered:  {delivered:0} msg/s (first commit to last consume, {deliverSeconds:0.00} s), duplicates {recorder.Duplicates}
                CPU: {cpu} (this process: writers, delivery, consumer); load average {Machine.LoadAverage()}
                latency commit->consume: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
+             writing alone (the same commits, delivery off): {writeOnly:0} msg/s committed
+               CPU: {writeOnlyCpu}
              MassTransit alone (bus.Publish, no outbox, same consumer): {direct:0} msg/s
                CPU: {directCpu}
              raw confirmed publish: {raw:0} msg/s ({bodySize}-byte persistent messages, {batch} unconfirmed at most)
@@ -100,11 +114,12 @@ public static class OutboxBench
         return 0;
     }
 
-    static async Task<IHost> StartHostAsync(BenchServers servers, BenchPhase phase, int batch)
+    static async Task<IHost> StartHostAsync(BenchServers servers, BenchPhase phase, int batch, bool deliver = true)
     {
         var builder = Host.CreateApplicationBuilder();
         var settings = servers.Settings();
         settings["RabbitMq:PrefetchCount"] = "500";
+        settings["Outbox:DeliveryEnabled"] = deliver ? "true" : "false";
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(phase);
