@@ -11,7 +11,7 @@ return args.FirstOrDefault() switch
     "outbox" => await OutboxBench.RunAsync(options),
     "transfers" => await TransfersBench.RunAsync(options),
     "reconcile" => await ReconcileBench.RunAsync(args.Skip(1).ToArray()),
-    _ => BenchOptions.Usage("modes: outbox [--messages N] [--warmup W] [--rate R] [--writers W] [--per-commit M] [--batch B] | " +
-                            "transfers [--transfers N] [--warmup W] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] | " +
+    _ => BenchOptions.Usage("modes: outbox [--messages N] [--warmup W] [--warmup-seconds S] [--rate R] [--writers W] [--per-commit M] [--batch B] [--drain N] | " +
+                            "transfers [--transfers N] [--warmup W] [--warmup-seconds S] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] | " +
                             "reconcile [--rows 1000000,100000] [--stuck 1000] [--repeat 5]"),
 };

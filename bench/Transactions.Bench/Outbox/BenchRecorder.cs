@@ -31,6 +31,8 @@ public sealed class BenchRecorder(int messages)
 
     public long LastConsumed => _consumed.Max();
 
+    public long FirstConsumed => _consumed.Min();
+
     /// <summary>Commit-to-consume latencies in milliseconds, sorted. A consume that raced ahead of the writer's
     /// timestamp (recorded just after the commit returned) counts as zero.</summary>
     public double[] LatenciesMs() => _committed.Zip(_consumed, (c, d) => Math.Max(0, Stopwatch.GetElapsedTime(c, d).TotalMilliseconds))

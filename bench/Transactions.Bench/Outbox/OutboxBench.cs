@@ -17,9 +17,9 @@ namespace Transactions.Bench.Outbox;
 /// Mode <c>outbox</c>: concurrent writers commit N messages through the outbox (each commit also inserts a business
 /// row), one process delivers and consumes them; prints delivered msg/s, commit-to-consume latency and, against the
 /// same broker, the raw confirmed-publish rate. <c>--rate R</c> paces the writers at R msg/s (latency under load);
-/// without it they write as fast as they can (throughput). <c>--warmup W</c> messages (default 10,000) go through the
-/// same host first, untimed, so that what is measured is the steady state rather than the JIT compiling MassTransit,
-/// EF Core and Npgsql on a busy machine.
+/// without it they write as fast as they can (throughput). Passes of <c>--warmup W</c> messages (default 10,000) go
+/// through the same host first, untimed, for at least <c>--warmup-seconds S</c> (default 30), so that what is measured
+/// is the steady state rather than the JIT compiling MassTransit, EF Core and Npgsql on a busy machine.
 /// </summary>
 public static class OutboxBench
 {
@@ -31,6 +31,7 @@ public static class OutboxBench
         int? rate = options.Has("rate") ? options.Int("rate", 1_000) : null;
         var batch = options.Int("batch", new PostgresOutboxOptions().DeliveryBatchSize);
         var warmup = options.Int("warmup", 10_000);
+        var warmupSeconds = options.Int("warmup-seconds", Warmup.DefaultSeconds);
 
         await using var servers = await BenchServers.CreateAsync("outbox");
         var connectionString = servers.PostgresConnectionString(servers.Name);
@@ -40,9 +41,13 @@ public static class OutboxBench
         Console.WriteLine($"PostgreSQL fsync={await ShowAsync(connectionString, "fsync")}, " +
                           $"synchronous_commit={await ShowAsync(connectionString, "synchronous_commit")}");
 
+        if (options.Has("drain"))
+            return await DrainBench.RunAsync(servers, options.Int("drain", 100_000), warmup, warmupSeconds, writers,
+                perCommit, batch);
+
         var phase = new BenchPhase();
         using var host = await StartHostAsync(servers, phase, batch);
-        if (warmup > 0)
+        var warmupPasses = warmup == 0 ? 0 : await Warmup.RunAsync(warmupSeconds, async () =>
         {
             phase.Recorder = new BenchRecorder(warmup);
             using var warmupConfirmed = new BrokerConfirmations(warmup);
@@ -50,7 +55,7 @@ public static class OutboxBench
             // Confirmed as well as consumed: a round counts its deliveries after its commit, which can follow the consume.
             await Task.WhenAll(phase.Recorder.AllConsumed, warmupConfirmed.AllConfirmed)
                 .WaitAsync(TimeSpan.FromSeconds(60 + warmup / 500.0));
-        }
+        });
         var recorder = phase.Recorder = new BenchRecorder(messages);
 
         using var confirmed = new BrokerConfirmations(messages);
@@ -97,7 +102,7 @@ public static class OutboxBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
-             outbox: {messages} messages after {warmup} untimed, {writers} writers, {perCommit} per commit, rate {(rate is null ? "unlimited" : rate + " msg/s")}, delivery batch {batch}
+             outbox: {messages} messages after {warmupPasses} x {warmup} untimed ({warmupSeconds} s at least), {writers} writers, {perCommit} per commit, rate {(rate is null ? "unlimited" : rate + " msg/s")}, delivery batch {batch}
                committed:  {committed} msg/s ({commitSeconds:0.00} s)
                broker-confirmed: {messages / confirmSeconds:0} msg/s (first commit to the delivery round that removed the last row, {confirmSeconds:0.00} s)
                delivered:  {delivered:0} msg/s (first commit to last consume, {deliverSeconds:0.00} s), duplicates {recorder.Duplicates}
@@ -114,7 +119,7 @@ public static class OutboxBench
         return 0;
     }
 
-    static async Task<IHost> StartHostAsync(BenchServers servers, BenchPhase phase, int batch, bool deliver = true)
+    internal static async Task<IHost> StartHostAsync(BenchServers servers, BenchPhase phase, int batch, bool deliver = true)
     {
         var builder = Host.CreateApplicationBuilder();
         var settings = servers.Settings();
@@ -139,7 +144,7 @@ public static class OutboxBench
     }
 
     /// <summary>Commits all messages; returns the commit rate in msg/s.</summary>
-    static async Task<int> WriteAsync(IHost host, BenchRecorder recorder, int messages, int writers, int perCommit, int? rate)
+    internal static async Task<int> WriteAsync(IHost host, BenchRecorder recorder, int messages, int writers, int perCommit, int? rate)
     {
         var next = -perCommit;
         var started = Stopwatch.StartNew();

@@ -21,7 +21,8 @@ namespace Transactions.Bench.Transfers;
 /// <c>--in-flight F</c> unfinished (closed loop: the latency at the rate F sustains); prints transfers/s from the first
 /// POST to the last terminal saga and POST-to-terminal latency. Then the same
 /// debits and credits as one local PostgreSQL transaction each, at the same concurrency, and the ratio of the two.
-/// <c>--warmup W</c> transfers (default 200) run first, untimed, so that the JIT has compiled the hot paths.
+/// Passes of <c>--warmup W</c> transfers (default 200) run first, untimed, for at least <c>--warmup-seconds S</c>
+/// (default 30), so that the JIT has compiled the hot paths.
 /// </summary>
 public static class TransfersBench
 {
@@ -31,6 +32,7 @@ public static class TransfersBench
         var concurrency = options.Int("concurrency", 32);
         var accounts = options.Int("accounts", 100);
         var warmup = options.Int("warmup", 200);
+        var warmupSeconds = options.Int("warmup-seconds", Warmup.DefaultSeconds);
         // 0: open loop, every transfer posted as fast as the posters go (throughput, latency = queueing). N: closed
         // loop, a transfer is posted only when fewer than N are unfinished (latency at the rate N sustains).
         var inFlight = options.Int("in-flight", 0);
@@ -64,13 +66,13 @@ public static class TransfersBench
             return (Id: Guid.CreateVersion7(), From: names[from], To: names[(from + 1 + random.Next(accounts - 1)) % accounts],
                 Amount: random.Next(1, 10_000) / 100m);
         }).ToArray();
-        if (warmup > 0)
+        var warmupPasses = warmup == 0 ? 0 : await Warmup.RunAsync(warmupSeconds, async () =>
         {
             var warm = Plan(warmup);
             await PostAllAsync(coordinator, warm, concurrency, new ConcurrentDictionary<Guid, DateTimeOffset>());
             await TerminalSagasAsync(coordinatorDb.ConnectionString, warm.Select(t => t.Id).ToArray(),
                 TimeSpan.FromSeconds(60 + warmup / 20.0));
-        }
+        });
         var plan = Plan(transfers);
 
         var posted = new ConcurrentDictionary<Guid, DateTimeOffset>();
@@ -100,7 +102,7 @@ public static class TransfersBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"""
-             transfers: {transfers} among {accounts} accounts after {warmup} untimed, {concurrency} posting, {(inFlight > 0 ? $"closed loop: at most {inFlight} unfinished" : "open loop: all posted at once")}, {completed} completed; load average {Machine.LoadAverage()}
+             transfers: {transfers} among {accounts} accounts after {warmupPasses} x {warmup} untimed ({warmupSeconds} s at least), {concurrency} posting, {(inFlight > 0 ? $"closed loop: at most {inFlight} unfinished" : "open loop: all posted at once")}, {completed} completed; load average {Machine.LoadAverage()}
                end to end: {rate:0.0} transfers/s ({seconds:0.00} s from first POST to last terminal saga, {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s wall)
                CPU: {cpu} (this process: coordinator, bank, delivery, bench)
                latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
