@@ -12,3 +12,9 @@ public sealed record BankTransferCompleted(Guid TransferId);
 
 /// <summary>The transfer cancelled both branches: no money moved.</summary>
 public sealed record BankTransferCancelled(Guid TransferId, string Reason);
+
+/// <summary>
+/// The transfer stopped with a branch settled against the coordinator's decision (or not at all): an operator must
+/// look at it. The reason names the branch and what the bank answered.
+/// </summary>
+public sealed record BankTransferNeedsAttention(Guid TransferId, string Reason);

@@ -18,6 +18,9 @@ static class BankTransferActions
             $"Cancel the transfer: send Cancel to both branches, releasing {transfer.Amount} {transfer.Currency} " +
             $"frozen on {transfer.FromAccount} and dropping the pending credit on {transfer.ToAccount}. A branch " +
             "not tried yet records the cancel and refuses its Try if it comes later.",
+        (Resolve, nameof(BankTransferStateMachine.NeedsAttention)) =>
+            $"Mark the transfer Resolved: the bank refused a settlement ({transfer.Outcome}). Settle the branches by " +
+            "hand first; the coordinator sends nothing more.",
         _ => $"{action} in {transfer.CurrentState}.",
     };
 }

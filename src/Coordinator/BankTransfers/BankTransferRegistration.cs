@@ -23,7 +23,8 @@ public static class BankTransferRegistration
         bus.AddValidatedOptions<BankTransferOptions>(BankTransferOptions.Section);
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddSagaWorkflow<BankTransferState>(Workflow, BankTransferActions.Describe, nameof(BankTransferStateMachine.Completed),
-            nameof(BankTransferStateMachine.Cancelled));
+            nameof(BankTransferStateMachine.Cancelled), nameof(BankTransferStateMachine.NeedsAttention),
+            nameof(BankTransferStateMachine.Resolved));
         // Bounded like the bank's endpoints: each message in flight holds a pooled connection for its transaction.
         bus.AddSagaStateMachine<BankTransferStateMachine, BankTransferState>()
             .Endpoint(e => { e.Name = EndpointName; e.ConcurrentMessageLimit = 16; })
@@ -56,8 +57,13 @@ public static class BankTransferRegistration
         endpoint.UsePartitioner<CreditConfirmed>(partitioner, c => c.Message.TransferId);
         endpoint.UsePartitioner<DebitCancelled>(partitioner, c => c.Message.TransferId);
         endpoint.UsePartitioner<CreditCancelled>(partitioner, c => c.Message.TransferId);
+        endpoint.UsePartitioner<DebitConfirmRefused>(partitioner, c => c.Message.TransferId);
+        endpoint.UsePartitioner<CreditConfirmRefused>(partitioner, c => c.Message.TransferId);
+        endpoint.UsePartitioner<DebitCancelRefused>(partitioner, c => c.Message.TransferId);
+        endpoint.UsePartitioner<CreditCancelRefused>(partitioner, c => c.Message.TransferId);
         endpoint.UsePartitioner<DeadlineExpired>(partitioner, c => c.Message.SagaId);
         endpoint.UsePartitioner<RetrySagaStep>(partitioner, c => c.Message.SagaId);
         endpoint.UsePartitioner<CompensateSaga>(partitioner, c => c.Message.SagaId);
+        endpoint.UsePartitioner<ResolveSaga>(partitioner, c => c.Message.SagaId);
     }
 }

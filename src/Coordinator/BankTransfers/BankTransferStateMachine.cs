@@ -11,9 +11,11 @@ namespace Transactions.Coordinator.BankTransfers;
 /// <summary>
 /// A transfer as TCC: both Trys in parallel; when both succeed, Confirm both; when either is refused or the Try
 /// deadline passes, Cancel both. Confirm and Cancel are resent with backoff on a durable deadline until answered;
-/// the bank's barrier makes every repeat harmless. Late and repeated messages are ignored. An operator may resend the
-/// unanswered commands of the current phase at any time, and cancel a transfer still trying; once both Trys
-/// succeeded, only Confirm can finish it, so there is nothing to resolve by hand.
+/// the bank's barrier makes every repeat harmless. Late and repeated messages are ignored. A Confirm or Cancel the bank
+/// refuses (the branch was settled the other way, never tried, or is older than the bank remembers) is a defect, never
+/// a success: the transfer stops in NeedsAttention with the bank's reason. An operator may resend the unanswered
+/// commands of the current phase at any time, cancel a transfer still trying, and mark a transfer that needs attention
+/// Resolved once settled by hand.
 /// </summary>
 public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTransferState>
 {
@@ -26,6 +28,8 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
     public State Cancelling { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
     public State Cancelled { get; private set; } = null!;
+    public State NeedsAttention { get; private set; } = null!;
+    public State Resolved { get; private set; } = null!;
 
     public Event<StartBankTransfer> Started { get; private set; } = null!;
     public Event<DebitTried> DebitTried { get; private set; } = null!;
@@ -36,9 +40,14 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
     public Event<CreditConfirmed> CreditConfirmed { get; private set; } = null!;
     public Event<DebitCancelled> DebitCancelled { get; private set; } = null!;
     public Event<CreditCancelled> CreditCancelled { get; private set; } = null!;
+    public Event<DebitConfirmRefused> DebitConfirmRefused { get; private set; } = null!;
+    public Event<CreditConfirmRefused> CreditConfirmRefused { get; private set; } = null!;
+    public Event<DebitCancelRefused> DebitCancelRefused { get; private set; } = null!;
+    public Event<CreditCancelRefused> CreditCancelRefused { get; private set; } = null!;
     public Event<DeadlineExpired> DeadlinePassed { get; private set; } = null!;
     public Event<RetrySagaStep> RetryRequested { get; private set; } = null!;
     public Event<CompensateSaga> CompensateRequested { get; private set; } = null!;
+    public Event<ResolveSaga> ResolveRequested { get; private set; } = null!;
 
     public BankTransferStateMachine(TimeProvider time, IOptions<BankTransferOptions> options,
         ILogger<BankTransferStateMachine> logger)
@@ -56,6 +65,7 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
         });
         OfExistingTransfer(() => RetryRequested, c => c.SagaId);
         OfExistingTransfer(() => CompensateRequested, c => c.SagaId);
+        OfExistingTransfer(() => ResolveRequested, c => c.SagaId);
         OfExistingTransfer(() => DebitTried, c => c.TransferId);
         OfExistingTransfer(() => CreditTried, c => c.TransferId);
         OfExistingTransfer(() => DebitRefused, c => c.TransferId);
@@ -64,6 +74,10 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
         OfExistingTransfer(() => CreditConfirmed, c => c.TransferId);
         OfExistingTransfer(() => DebitCancelled, c => c.TransferId);
         OfExistingTransfer(() => CreditCancelled, c => c.TransferId);
+        OfExistingTransfer(() => DebitConfirmRefused, c => c.TransferId);
+        OfExistingTransfer(() => CreditConfirmRefused, c => c.TransferId);
+        OfExistingTransfer(() => DebitCancelRefused, c => c.TransferId);
+        OfExistingTransfer(() => CreditCancelRefused, c => c.TransferId);
 
         // A repeated start, a late answer, an outdated deadline: the transfer has moved on, nothing to do.
         OnUnhandledEvent(async c =>
@@ -112,6 +126,10 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
                 .If(c => c.Saga.BothSucceeded(ConfirmPhase), Complete),
             When(CreditConfirmed).Then(c => c.Saga.Step(Credit, ConfirmPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(ConfirmPhase), Complete),
+            When(DebitConfirmRefused).Then(c => SettlementRefused(c.Saga, Debit, ConfirmPhase, c.Message.Reason))
+                .Then(StopForAttention).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, _time),
+            When(CreditConfirmRefused).Then(c => SettlementRefused(c.Saga, Credit, ConfirmPhase, c.Message.Reason))
+                .Then(StopForAttention).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, _time),
             When(DeadlinePassed, IsCurrent).ThenAsync(PublishConfirmsAsync),
             When(RetryRequested).ThenAsync(PublishConfirmsAsync)
                 .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Resent the unanswered Confirm commands.")));
@@ -121,9 +139,20 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
                 .If(c => c.Saga.BothSucceeded(CancelPhase), Cancel),
             When(CreditCancelled).Then(c => c.Saga.Step(Credit, CancelPhase).Succeed())
                 .If(c => c.Saga.BothSucceeded(CancelPhase), Cancel),
+            When(DebitCancelRefused).Then(c => SettlementRefused(c.Saga, Debit, CancelPhase, c.Message.Reason))
+                .Then(StopForAttention).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, _time),
+            When(CreditCancelRefused).Then(c => SettlementRefused(c.Saga, Credit, CancelPhase, c.Message.Reason))
+                .Then(StopForAttention).Publish(c => NeedsAttentionOf(c.Saga)).GoTo(NeedsAttention, _time),
             When(DeadlinePassed, IsCurrent).ThenAsync(PublishCancelsAsync),
             When(RetryRequested).ThenAsync(PublishCancelsAsync)
                 .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Resent the unanswered Cancel commands.")));
+
+        // Left to an operator, who settles the branches by hand and closes the transfer.
+        During(NeedsAttention,
+            When(ResolveRequested)
+                .Then(c => c.Saga.Outcome = $"Resolved by {c.Message.Actor}: {c.Message.Reason} (was: {c.Saga.Outcome})")
+                .GoTo(Resolved, _time)
+                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Marked the transfer Resolved.")));
     }
 
     EventActivityBinder<BankTransferState, T> StartConfirming<T>(EventActivityBinder<BankTransferState, T> x)
@@ -171,6 +200,22 @@ public sealed class BankTransferStateMachine : MassTransitStateMachine<BankTrans
         saga.Step(branch, TryPhase).Fail(reason);
         saga.Outcome = $"The {branch} was refused: {reason}";
     }
+
+    /// <summary>The bank refused a Confirm or Cancel: record which and why; the transfer cannot finish by itself.</summary>
+    static void SettlementRefused(BankTransferState saga, string branch, string phase, string reason)
+    {
+        saga.Step(branch, phase).Fail(reason);
+        saga.Outcome = $"The bank refused the {phase} of the {branch}: {reason}";
+    }
+
+    void StopForAttention<T>(BehaviorContext<BankTransferState, T> c) where T : class
+    {
+        c.Saga.DeadlineAt = null;
+        _logger.LogWarning("Transfer {TransferId} needs attention: {Reason}", c.Saga.CorrelationId, c.Saga.Outcome);
+    }
+
+    static BankTransferNeedsAttention NeedsAttentionOf(BankTransferState saga) =>
+        new(saga.CorrelationId, saga.Outcome ?? "");
 
     static void StartCancelling<T>(BehaviorContext<BankTransferState, T> c) where T : class =>
         c.Saga.Outcome ??= "Cancelled.";

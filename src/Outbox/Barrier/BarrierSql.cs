@@ -6,6 +6,11 @@ namespace Transactions.Outbox.Barrier;
 internal sealed class BarrierSql(DbConnection connection, DbTransaction transaction, Guid transactionId, Guid branchId,
     DateTimeOffset issuedAt)
 {
+    // The values of the "phase" and "origin" columns.
+    public const string Try = "try";
+    public const string Confirm = "confirm";
+    public const string Cancel = "cancel";
+
     /// <summary>
     /// True when the branch was issued before the clean-up horizon. FOR SHARE makes this call and a concurrent
     /// clean-up take turns, so a row cannot vanish between this check and the insert that relies on it.
@@ -37,6 +42,38 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>
+    /// Locks the branch's "try" row (false when there is none) and then reads which of Confirm and Cancel are recorded.
+    /// The read is a statement of its own after the lock: under READ COMMITTED its snapshot is taken once the lock is
+    /// held, so it sees the settlement of the transaction that held the lock before; a join in the locking statement
+    /// would read with the older snapshot and miss it. One round trip for both.
+    /// </summary>
+    public async Task<(bool Tried, IReadOnlyList<string> Settled)> LockTryAndReadSettlementAsync(CancellationToken ct)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        batch.BatchCommands.Add(BatchCommand(batch,
+            "SELECT 1 FROM tcc_barrier WHERE transaction_id = @transaction_id AND branch_id = @branch_id AND phase = 'try' FOR UPDATE"));
+        batch.BatchCommands.Add(BatchCommand(batch,
+            "SELECT phase FROM tcc_barrier WHERE transaction_id = @transaction_id AND branch_id = @branch_id AND phase <> 'try'"));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var tried = await reader.ReadAsync(ct);
+        await reader.NextResultAsync(ct);
+        var settled = new List<string>(1);
+        while (await reader.ReadAsync(ct))
+            settled.Add(reader.GetString(0));
+        return (tried, settled);
+    }
+
+    DbBatchCommand BatchCommand(DbBatch batch, string text)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = text;
+        Add(command.Parameters, command.CreateParameter(), "transaction_id", transactionId);
+        Add(command.Parameters, command.CreateParameter(), "branch_id", branchId);
+        return command;
+    }
+
     DbCommand Command(string text)
     {
         var command = connection.CreateCommand();
@@ -47,11 +84,13 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
         return command;
     }
 
-    static void Add(DbCommand command, string name, object value)
+    static void Add(DbCommand command, string name, object value) =>
+        Add(command.Parameters, command.CreateParameter(), name, value);
+
+    static void Add(DbParameterCollection parameters, DbParameter parameter, string name, object value)
     {
-        var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
-        command.Parameters.Add(parameter);
+        parameters.Add(parameter);
     }
 }

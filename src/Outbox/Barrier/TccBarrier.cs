@@ -47,35 +47,52 @@ public static class TccBarrier
 
     static async Task<TccOutcome> DecideAsync(BarrierSql sql, TccPhase phase, CancellationToken ct)
     {
-        // Rows older than the horizon may be gone: such a branch finished long ago, whatever its rows would say.
+        // Rows older than the horizon may be gone: whatever such a branch did, it cannot be told any more.
         if (await sql.IsBeyondHorizonAsync(ct))
-            return phase == TccPhase.Try ? TccOutcome.RefusedHanging : TccOutcome.Duplicate;
+            return phase == TccPhase.Try ? TccOutcome.RefusedHanging : TccOutcome.Expired;
 
         switch (phase)
         {
             case TccPhase.Try:
-                if (await sql.InsertAsync("try", "try", ct))
+                if (await sql.InsertAsync(BarrierSql.Try, BarrierSql.Try, ct))
                     return TccOutcome.Executed;
-                return await sql.TryRowOriginAsync(ct) == "cancel" ? TccOutcome.RefusedHanging : TccOutcome.Duplicate;
+                return await sql.TryRowOriginAsync(ct) == BarrierSql.Cancel ? TccOutcome.RefusedHanging : TccOutcome.Duplicate;
             case TccPhase.Confirm:
-                return await sql.InsertAsync("confirm", "confirm", ct) ? TccOutcome.Executed : TccOutcome.Duplicate;
+                return await SettleAsync(sql, BarrierSql.Confirm, BarrierSql.Cancel, ct);
             case TccPhase.Cancel:
                 // Taking the Try's place first both detects "no Try yet" and blocks a Try that arrives later.
-                if (await sql.InsertAsync("try", "cancel", ct))
+                if (await sql.InsertAsync(BarrierSql.Try, BarrierSql.Cancel, ct))
                 {
-                    await sql.InsertAsync("cancel", "cancel", ct);
+                    await sql.InsertAsync(BarrierSql.Cancel, BarrierSql.Cancel, ct);
                     return TccOutcome.NullCompensation;
                 }
-                return await sql.InsertAsync("cancel", "cancel", ct) ? TccOutcome.Executed : TccOutcome.Duplicate;
+                return await SettleAsync(sql, BarrierSql.Cancel, BarrierSql.Confirm, ct);
             default:
                 throw new ArgumentOutOfRangeException(nameof(phase), phase, "Unknown TCC phase.");
         }
     }
 
     /// <summary>
+    /// Confirm and Cancel of a tried branch exclude each other. Both lock the branch's "try" row first, so the two take
+    /// turns; the one that comes second reads, after the lock, the settlement the first recorded, and is refused.
+    /// </summary>
+    static async Task<TccOutcome> SettleAsync(BarrierSql sql, string phase, string other, CancellationToken ct)
+    {
+        var (tried, settled) = await sql.LockTryAndReadSettlementAsync(ct);
+        if (!tried)
+            return TccOutcome.RefusedNotTried;
+        if (settled.Contains(phase))
+            return TccOutcome.Duplicate;
+        if (settled.Contains(other))
+            return TccOutcome.RefusedSettledOtherwise;
+        await sql.InsertAsync(phase, phase, ct);
+        return TccOutcome.Executed;
+    }
+
+    /// <summary>
     /// Deletes the barrier rows of branches issued before <paramref name="issuedBefore"/> and moves the horizon there,
-    /// in one transaction of its own. From then on a Try of such a branch is refused and its Confirm or Cancel is a
-    /// duplicate, so clean-up never lets a late message take effect. Choose <paramref name="issuedBefore"/> older than
+    /// in one transaction of its own. From then on a Try of such a branch is refused and its Confirm or Cancel is
+    /// <see cref="TccOutcome.Expired"/>, so clean-up never lets a late message take effect. Choose <paramref name="issuedBefore"/> older than
     /// the longest time a coordinator keeps retrying a branch (see README).
     /// </summary>
     /// <returns>How many rows were deleted.</returns>

@@ -19,10 +19,7 @@ public enum TccOutcome
     /// <summary>First arrival of this phase: the business code ran.</summary>
     Executed,
 
-    /// <summary>
-    /// The phase ran before (or, for Confirm and Cancel, its branch is older than the barrier's clean-up horizon and
-    /// so finished long ago): the business code did not run again. Reply as the first run did.
-    /// </summary>
+    /// <summary>The phase ran before: the business code did not run again. Reply as the first run did.</summary>
     Duplicate,
 
     /// <summary>A Cancel arrived before any Try: it is recorded, so the late Try will be refused, and changed nothing.</summary>
@@ -33,4 +30,20 @@ public enum TccOutcome
     /// business code did not run. Reply with a refusal; the coordinator has moved on.
     /// </summary>
     RefusedHanging,
+
+    /// <summary>
+    /// A Confirm arrived for a branch already cancelled, or a Cancel for a branch already confirmed: Confirm and
+    /// Cancel of one branch exclude each other, whichever was recorded first wins, and this one changed nothing.
+    /// Reply with a refusal: a coordinator that sent both has a defect an operator must look at.
+    /// </summary>
+    RefusedSettledOtherwise,
+
+    /// <summary>A Confirm arrived for a branch with no Try recorded: refused, nothing changed, nothing recorded.</summary>
+    RefusedNotTried,
+
+    /// <summary>
+    /// A Confirm or Cancel arrived for a branch issued before the barrier's clean-up horizon: its rows may be gone, so
+    /// whether it ran cannot be told. The business code did not run. Reply "unknown or expired", never as done.
+    /// </summary>
+    Expired,
 }

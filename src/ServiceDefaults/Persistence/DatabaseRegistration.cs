@@ -9,6 +9,9 @@ namespace Transactions.ServiceDefaults.Persistence;
 
 public static class DatabaseRegistration
 {
+    /// <summary>Where EF Core records the applied migrations: snake_case like every other table of the services.</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
     /// <summary>
     /// Registers <typeparamref name="TContext"/> on PostgreSQL from <c>ConnectionStrings:{connectionName}</c>, with a
     /// readiness check; its migrations are applied by <see cref="ServiceRunner"/>.
@@ -30,7 +33,7 @@ public static class DatabaseRegistration
         builder.Services.AddDbContextPool<TContext>((services, o) => o
             .UseNpgsql(PostgresConnectionDefaults.Apply(
                     services.GetRequiredService<IOptionsMonitor<DatabaseConnection>>().Get(connectionName).ConnectionString!),
-                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+                npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
             .UseSnakeCaseNamingConvention());
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{connectionName.ToLowerInvariant()}",
             tags: [HealthEndpoints.ReadyTag]);

@@ -66,7 +66,7 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
 
         Assert.Equal("Completed", (await system.TerminalSagaAsync(transferId)).GetProperty("state").GetString());
         // The duplicates were consumed too (the saga queue is empty), and ignored.
-        await Eventually.Until(async () => await QueueDepthAsync("bank-transfer-state") == 0, TimeSpan.FromSeconds(30),
+        await Eventually.Until(async () => await services.QueueDepthAsync("bank-transfer-state") == 0, TimeSpan.FromSeconds(30),
             "the saga queue is drained");
         await system.AssertSettledAsync("erin", 60m);
         await system.AssertSettledAsync("frank", 40m);
@@ -107,11 +107,5 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
         Assert.Equal("Completed", (await system.TerminalSagaAsync(transferId)).GetProperty("state").GetString());
         await system.AssertSettledAsync("ivan", 7.66m);
         await system.AssertSettledAsync("judy", 12.34m);
-    }
-
-    async Task<long> QueueDepthAsync(string queue)
-    {
-        var q = await services.Management.GetFromJsonAsync<JsonElement>($"api/queues/{services.VirtualHost}/{queue}");
-        return q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0;
     }
 }

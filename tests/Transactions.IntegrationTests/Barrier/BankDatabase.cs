@@ -2,9 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank.Accounts;
 using Transactions.Participants.Sample.Bank.Branches;
 using Transactions.Participants.Sample.Bank.Persistence;
+using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.IntegrationTests.Barrier;
 
@@ -16,7 +18,8 @@ public sealed class BankDatabase : IAsyncDisposable
     BankDatabase(string connectionString)
     {
         _provider = new ServiceCollection()
-            .AddDbContext<BankDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention())
+            .AddDbContext<BankDbContext>(o => o.UseNpgsql(connectionString,
+                npgsql => npgsql.MigrationsHistoryTable(DatabaseRegistration.MigrationsHistoryTable)).UseSnakeCaseNamingConvention())
             .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddScoped<BankBranches>()
@@ -57,6 +60,44 @@ public sealed class BankDatabase : IAsyncDisposable
 
     public Task<Account> AccountAsync(string id) =>
         WithDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.AccountId == id));
+
+    /// <summary>
+    /// The branch's hold, its ledger and its account all show the one settlement <paramref name="winner"/> made, and
+    /// the barrier recorded that phase and not the other.
+    /// </summary>
+    /// <param name="openingBalance">What the branch's account, used by this branch alone, was opened with.</param>
+    /// <param name="amount">The branch's amount.</param>
+    public async Task AssertSettledOnceAsync(Guid transferId, Guid branchId, HoldSide side, string winner,
+        decimal openingBalance, decimal amount)
+    {
+        var hold = await WithDbAsync(db => db.Holds.AsNoTracking().SingleAsync(h => h.BranchId == branchId));
+        Assert.Equal(winner == "confirm" ? HoldStatus.Confirmed : HoldStatus.Cancelled, hold.Status);
+
+        var kinds = await WithDbAsync(db => db.Ledger.AsNoTracking()
+            .Where(l => l.TransferId == transferId && l.AccountId == hold.AccountId).Select(l => l.Kind).ToListAsync());
+        var settlement = (side, winner) switch
+        {
+            (HoldSide.Debit, "confirm") => LedgerKind.Debited,
+            (HoldSide.Debit, _) => LedgerKind.DebitReleased,
+            (HoldSide.Credit, "confirm") => LedgerKind.Credited,
+            _ => LedgerKind.CreditDropped,
+        };
+        var reservation = side == HoldSide.Debit ? LedgerKind.DebitFrozen : LedgerKind.CreditPending;
+        Assert.Equal(new[] { reservation, settlement }.Order(), kinds.Order());
+
+        var account = await AccountAsync(hold.AccountId);
+        var available = openingBalance + settlement switch
+        {
+            LedgerKind.Debited => -amount,
+            LedgerKind.Credited => amount,
+            _ => 0m,
+        };
+        Assert.Equal((available, 0m, 0m), (account.Available, account.Frozen, account.PendingCredit));
+
+        var phases = (await WithDbAsync(db => TccBarrier.RecordsAsync(db, [transferId])))
+            .Where(r => r.BranchId == branchId).Select(r => r.Phase).Order().ToList();
+        Assert.Equal(new[] { "try", winner }.Order(), phases);
+    }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }

@@ -55,7 +55,7 @@ public sealed class BarrierScheduleTests(IsolatedServices services) : IClassFixt
     }
 
     [Fact]
-    public async Task A_try_after_clean_up_is_refused_and_a_confirm_is_a_duplicate()
+    public async Task A_try_after_clean_up_is_refused_and_a_confirm_is_answered_expired()
     {
         await using var bank = await BankDatabase.CreateAsync(await services.CreateDatabaseAsync("purge"));
         await bank.OpenAccountAsync("a", 100m);
@@ -76,7 +76,7 @@ public sealed class BarrierScheduleTests(IsolatedServices services) : IClassFixt
             await using var tx = await db.Database.BeginTransactionAsync();
             return await TccBarrier.RunAsync(db, transferId, old, TccPhase.Confirm, _ => throw new InvalidOperationException("ran"));
         });
-        Assert.Equal(TccOutcome.Duplicate, outcome);
+        Assert.Equal(TccOutcome.Expired, outcome);
         var account = await bank.AccountAsync("a");
         Assert.Equal((100m, 0m), (account.Available, account.Frozen));
     }

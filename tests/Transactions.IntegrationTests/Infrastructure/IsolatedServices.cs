@@ -70,6 +70,20 @@ public sealed class IsolatedServices : IAsyncLifetime
     /// <summary>The management HTTP API, authenticated, for inspecting queues of this vhost.</summary>
     public HttpClient Management => _management ?? throw new InvalidOperationException("Fixture not initialised.");
 
+    /// <summary>
+    /// How many messages the queue holds, as the management API last sampled it (0 for a queue not declared yet).
+    /// The sample lags: wait on it, never take one reading as proof that a queue is empty.
+    /// </summary>
+    public async Task<long> QueueDepthAsync(string queue)
+    {
+        using var response = await Management.GetAsync($"api/queues/{VirtualHost}/{queue}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return 0;
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
+    }
+
     public async Task DisposeAsync()
     {
         if (_management is null)

@@ -15,7 +15,8 @@ public sealed class ReservationParticipantTests(TravelBookingSystem system) : IC
     static readonly DateOnly Day = Trip.Day;
     ReplyRecorder _replies = null!;
 
-    public async Task InitializeAsync() => _replies = await ReplyRecorder.StartAsync(system.Services);
+    public async Task InitializeAsync() => _replies = await ReplyRecorder.StartAsync(system.Services, "flight-replies",
+        typeof(FlightReserved), typeof(FlightReservationFailed), typeof(FlightCancelled));
     public async Task DisposeAsync() => await _replies.DisposeAsync();
 
     [Fact]

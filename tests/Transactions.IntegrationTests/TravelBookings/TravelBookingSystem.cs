@@ -120,15 +120,7 @@ public class TravelBookingSystem : IAsyncLifetime
     /// Messages in a queue, ready or unacknowledged, as the broker's statistics (a few seconds late) say; 0 for a queue
     /// not declared yet (MassTransit declares an <c>_error</c> queue on its first fault).
     /// </summary>
-    public async Task<long> QueueDepthAsync(string queue)
-    {
-        using var response = await Services.Management.GetAsync($"api/queues/{Services.VirtualHost}/{queue}");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            return 0;
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
-    }
+    public Task<long> QueueDepthAsync(string queue) => Services.QueueDepthAsync(queue);
 
     public async Task DisposeAsync()
     {

@@ -139,4 +139,44 @@ public sealed class BankTransferStateMachineTests
         Assert.Contains("currency", outcome);
         Assert.Equal(0, t.PublishedCount<TryDebit>(m => m.TransferId == id));
     }
+
+    [Fact]
+    public async Task A_refused_confirm_stops_the_transfer_in_needs_attention_and_never_completes_it()
+    {
+        await using var t = await TransferHarness.StartAsync();
+        var id = Guid.NewGuid();
+        var saga = await t.StartTransferAsync(id);
+        await t.DeliverAsync(new DebitTried(id, saga.DebitBranchId));
+        await t.DeliverAsync(new CreditTried(id, saga.CreditBranchId));
+        await t.DeliverAsync(new CreditConfirmed(id, saga.CreditBranchId));
+
+        await t.DeliverAsync(new DebitConfirmRefused(id, saga.DebitBranchId, "The branch was cancelled before this confirm arrived."));
+        Assert.NotNull(await t.Saga.Exists(id, m => m.NeedsAttention));
+        Assert.True(await t.PublishedAsync<BankTransferNeedsAttention>(m => m.TransferId == id && m.Reason.Contains("cancelled before")));
+        var stopped = t.Instance(id);
+        Assert.Null(stopped.DeadlineAt);
+        Assert.Contains("confirm of the debit", stopped.Outcome);
+        Assert.Equal(SagaStepStatus.Failed, stopped.Step("debit", "confirm").Status);
+
+        // A late Confirmed of the same branch (a replay) does not turn it into a success.
+        await t.DeliverAsync(new DebitConfirmed(id, saga.DebitBranchId));
+        Assert.Equal("NeedsAttention", t.Instance(id).CurrentState);
+        Assert.Equal(0, t.PublishedCount<BankTransferCompleted>(m => m.TransferId == id));
+        Assert.Equal(["resolve"], t.AllowedActions(id));
+    }
+
+    [Fact]
+    public async Task A_refused_cancel_stops_the_transfer_in_needs_attention_and_never_cancels_it()
+    {
+        await using var t = await TransferHarness.StartAsync();
+        var id = Guid.NewGuid();
+        var saga = await t.StartTransferAsync(id);
+        await t.DeliverAsync(new DebitRefused(id, saga.DebitBranchId, "Insufficient funds on account alice."));
+        await t.DeliverAsync(new DebitCancelled(id, saga.DebitBranchId));
+
+        await t.DeliverAsync(new CreditCancelRefused(id, saga.CreditBranchId, "The branch was confirmed before this cancel arrived."));
+        Assert.NotNull(await t.Saga.Exists(id, m => m.NeedsAttention));
+        Assert.Contains("cancel of the credit", t.Instance(id).Outcome);
+        Assert.Equal(0, t.PublishedCount<BankTransferCancelled>(m => m.TransferId == id));
+    }
 }

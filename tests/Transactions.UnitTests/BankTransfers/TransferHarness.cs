@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Transactions.Contracts.BankTransfers;
 using Transactions.Coordinator.BankTransfers;
+using Transactions.Coordinator.SagaActions;
+using Transactions.Coordinator.Sagas;
 
 namespace Transactions.UnitTests.BankTransfers;
 
@@ -69,6 +71,11 @@ public sealed class TransferHarness : IAsyncDisposable
     /// <summary>How many were published so far; a cancelled token makes the list answer now, not at inactivity.</summary>
     public int PublishedCount<T>(Func<T, bool> match) where T : class =>
         Harness.Published.Select<T>(c => match(c.Context.Message), new CancellationToken(true)).Count();
+
+    /// <summary>The manual actions the saga's current state allows, as the saga API lists them.</summary>
+    public IReadOnlyList<string> AllowedActions(Guid id) =>
+        new SagaActionRules(_provider).Allowed(
+            new SagaWorkflow("bank-transfer", typeof(BankTransferState), new HashSet<string>(), (_, _) => ""), Instance(id));
 
     public async ValueTask DisposeAsync()
     {

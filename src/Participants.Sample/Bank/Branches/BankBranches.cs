@@ -13,6 +13,15 @@ public sealed record TryAnswer(bool Tried, string? Reason)
 }
 
 /// <summary>
+/// The answer to a Confirm or Cancel: settled (now or before), or refused with the reason, having changed nothing.
+/// </summary>
+public sealed record SettleAnswer(bool Settled, string? Reason)
+{
+    public static readonly SettleAnswer Ok = new(true, null);
+    public static SettleAnswer Refused(string reason) => new(false, reason);
+}
+
+/// <summary>
 /// The bank's Try, Confirm and Cancel for both sides of a transfer, each in one local transaction behind the TCC
 /// barrier, so a repeated, late or reordered message never moves money twice.
 /// </summary>
@@ -34,12 +43,18 @@ public sealed class BankBranches(BankDbContext db, TimeProvider time, ILogger<Ba
                 : TryAnswer.Ok;
         }, ct);
 
-    /// <summary>Settles the branch's hold; a repeated Confirm changes nothing.</summary>
-    public Task ConfirmAsync(Guid transferId, Guid branchId, CancellationToken ct) =>
+    /// <summary>
+    /// Settles the branch's hold; a repeated Confirm changes nothing; a Confirm of a branch cancelled or never tried is
+    /// refused.
+    /// </summary>
+    public Task<SettleAnswer> ConfirmAsync(Guid transferId, Guid branchId, CancellationToken ct) =>
         SettleAsync(transferId, branchId, TccPhase.Confirm, HoldStatus.Confirmed, ct);
 
-    /// <summary>Releases the branch's hold, if its Try reserved one; a Cancel without a Try changes nothing.</summary>
-    public Task CancelAsync(Guid transferId, Guid branchId, CancellationToken ct) =>
+    /// <summary>
+    /// Releases the branch's hold, if its Try reserved one; a Cancel without a Try changes nothing; a Cancel of a
+    /// confirmed branch is refused.
+    /// </summary>
+    public Task<SettleAnswer> CancelAsync(Guid transferId, Guid branchId, CancellationToken ct) =>
         SettleAsync(transferId, branchId, TccPhase.Cancel, HoldStatus.Cancelled, ct);
 
     async Task ReserveAsync(Guid transferId, Guid branchId, HoldSide side, string accountId, decimal amount,
@@ -65,12 +80,16 @@ public sealed class BankBranches(BankDbContext db, TimeProvider time, ILogger<Ba
         await db.SaveChangesAsync(ct);
     }
 
-    Task SettleAsync(Guid transferId, Guid branchId, TccPhase phase, HoldStatus settled, CancellationToken ct) =>
+    Task<SettleAnswer> SettleAsync(Guid transferId, Guid branchId, TccPhase phase, HoldStatus settled,
+        CancellationToken ct) =>
         InTransactionAsync(async () =>
         {
             var outcome = await TccBarrier.RunAsync(db, transferId, branchId, phase, async token =>
             {
-                var hold = await db.Holds.SingleOrDefaultAsync(h => h.BranchId == branchId, token);
+                // Locked, so that whatever the barrier lets through, two settlements of one hold take turns and the
+                // second sees the first one's status.
+                var hold = await db.Holds.FromSql($"SELECT * FROM holds WHERE branch_id = {branchId} FOR UPDATE")
+                    .SingleOrDefaultAsync(token);
                 // Only a held reservation moves money; a refused Try reserved nothing.
                 if (hold is not { Status: HoldStatus.Held })
                     return;
@@ -89,7 +108,17 @@ public sealed class BankBranches(BankDbContext db, TimeProvider time, ILogger<Ba
                 await db.SaveChangesAsync(token);
             }, ct);
             logger.LogDebug("{Phase} {BranchId} of transfer {TransferId}: {Outcome}", phase, branchId, transferId, outcome);
-            return outcome;
+            return outcome switch
+            {
+                TccOutcome.RefusedSettledOtherwise => SettleAnswer.Refused(phase == TccPhase.Confirm
+                    ? "The branch was cancelled before this confirm arrived; nothing was changed."
+                    : "The branch was confirmed before this cancel arrived; nothing was changed."),
+                TccOutcome.RefusedNotTried => SettleAnswer.Refused("The branch was never tried; nothing was confirmed."),
+                TccOutcome.Expired => SettleAnswer.Refused(
+                    $"The branch is older than the barrier's retention of {BarrierCleanup.Retention.TotalDays:0} days: " +
+                    "whether it was settled is unknown, and nothing was changed."),
+                _ => SettleAnswer.Ok,
+            };
         }, ct);
 
     /// <summary>Reads the account and locks its row, so concurrent branches on one account take turns.</summary>

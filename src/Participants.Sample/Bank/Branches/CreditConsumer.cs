@@ -20,13 +20,21 @@ public sealed class CreditConsumer(BankBranches branches) :
 
     public async Task Consume(ConsumeContext<ConfirmCredit> context)
     {
-        await branches.ConfirmAsync(context.Message.TransferId, context.Message.BranchId, context.CancellationToken);
-        await context.Publish(new CreditConfirmed(context.Message.TransferId, context.Message.BranchId));
+        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
+        var answer = await branches.ConfirmAsync(transferId, branchId, context.CancellationToken);
+        if (answer.Settled)
+            await context.Publish(new CreditConfirmed(transferId, branchId));
+        else
+            await context.Publish(new CreditConfirmRefused(transferId, branchId, answer.Reason!));
     }
 
     public async Task Consume(ConsumeContext<CancelCredit> context)
     {
-        await branches.CancelAsync(context.Message.TransferId, context.Message.BranchId, context.CancellationToken);
-        await context.Publish(new CreditCancelled(context.Message.TransferId, context.Message.BranchId));
+        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
+        var answer = await branches.CancelAsync(transferId, branchId, context.CancellationToken);
+        if (answer.Settled)
+            await context.Publish(new CreditCancelled(transferId, branchId));
+        else
+            await context.Publish(new CreditCancelRefused(transferId, branchId, answer.Reason!));
     }
 }

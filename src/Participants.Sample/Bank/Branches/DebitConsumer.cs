@@ -20,13 +20,21 @@ public sealed class DebitConsumer(BankBranches branches) :
 
     public async Task Consume(ConsumeContext<ConfirmDebit> context)
     {
-        await branches.ConfirmAsync(context.Message.TransferId, context.Message.BranchId, context.CancellationToken);
-        await context.Publish(new DebitConfirmed(context.Message.TransferId, context.Message.BranchId));
+        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
+        var answer = await branches.ConfirmAsync(transferId, branchId, context.CancellationToken);
+        if (answer.Settled)
+            await context.Publish(new DebitConfirmed(transferId, branchId));
+        else
+            await context.Publish(new DebitConfirmRefused(transferId, branchId, answer.Reason!));
     }
 
     public async Task Consume(ConsumeContext<CancelDebit> context)
     {
-        await branches.CancelAsync(context.Message.TransferId, context.Message.BranchId, context.CancellationToken);
-        await context.Publish(new DebitCancelled(context.Message.TransferId, context.Message.BranchId));
+        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
+        var answer = await branches.CancelAsync(transferId, branchId, context.CancellationToken);
+        if (answer.Settled)
+            await context.Publish(new DebitCancelled(transferId, branchId));
+        else
+            await context.Publish(new DebitCancelRefused(transferId, branchId, answer.Reason!));
     }
 }

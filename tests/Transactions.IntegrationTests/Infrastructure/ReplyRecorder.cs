@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Transactions.Contracts.TravelBookings;
-using Transactions.IntegrationTests.Infrastructure;
 
-namespace Transactions.IntegrationTests.TravelBookings;
+namespace Transactions.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A bus of the test's own on the class's vhost that sends participants their commands and records every flight
-/// reply it receives, in place of the coordinator.
+/// A bus of the test's own on the class's vhost that sends participants their commands and records every reply of
+/// the types it was given, in place of the coordinator.
 /// </summary>
 public sealed class ReplyRecorder : IAsyncDisposable
 {
@@ -20,13 +18,17 @@ public sealed class ReplyRecorder : IAsyncDisposable
 
     public IBus Bus => _provider.GetRequiredService<IBus>();
 
-    public static async Task<ReplyRecorder> StartAsync(IsolatedServices services)
+    /// <param name="services">The class's vhost.</param>
+    /// <param name="queue">The recorder's own queue, bound to the published reply types.</param>
+    /// <param name="replyTypes">The replies to record.</param>
+    public static async Task<ReplyRecorder> StartAsync(IsolatedServices services, string queue, params Type[] replyTypes)
     {
         var provider = new ServiceCollection()
             .AddSingleton(new ConcurrentQueue<object>())
             .AddMassTransit(x =>
             {
-                x.AddConsumer<FlightReplyConsumer>().Endpoint(e => e.Name = "flight-replies");
+                foreach (var type in replyTypes)
+                    x.AddConsumer(typeof(RecordingConsumer<>).MakeGenericType(type)).Endpoint(e => e.Name = queue);
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     services.ConfigureHost(cfg);
@@ -59,16 +61,12 @@ public sealed class ReplyRecorder : IAsyncDisposable
     }
 }
 
-public sealed class FlightReplyConsumer(ConcurrentQueue<object> replies)
-    : IConsumer<FlightReserved>, IConsumer<FlightReservationFailed>, IConsumer<FlightCancelled>
+/// <summary>Records each <typeparamref name="T"/> it receives in the recorder's list.</summary>
+public sealed class RecordingConsumer<T>(ConcurrentQueue<object> replies) : IConsumer<T> where T : class
 {
-    public Task Consume(ConsumeContext<FlightReserved> context) => Record(context.Message);
-    public Task Consume(ConsumeContext<FlightReservationFailed> context) => Record(context.Message);
-    public Task Consume(ConsumeContext<FlightCancelled> context) => Record(context.Message);
-
-    Task Record(object reply)
+    public Task Consume(ConsumeContext<T> context)
     {
-        replies.Enqueue(reply);
+        replies.Enqueue(context.Message);
         return Task.CompletedTask;
     }
 }
