@@ -89,6 +89,15 @@ fsync = on
 synchronous_commit = on
 EOF
   fi
+  # The benches count SQL statements per transfer with pg_stat_statements; an instance made before it was added
+  # gets it here and is restarted once.
+  if ! grep -q '^shared_preload_libraries' "$PG_DIR/data/postgresql.conf"; then
+    echo "shared_preload_libraries = 'pg_stat_statements'" >> "$PG_DIR/data/postgresql.conf"
+    if pg_running; then
+      log "restarting PostgreSQL to load pg_stat_statements"
+      pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 restart -l "$PG_DIR/postgres.log" >/dev/null
+    fi
+  fi
   if pg_running; then log "PostgreSQL already running on 127.0.0.1:$PG_PORT"; return; fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 start >/dev/null

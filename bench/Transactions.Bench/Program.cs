@@ -12,6 +12,6 @@ return args.FirstOrDefault() switch
     "transfers" => await TransfersBench.RunAsync(options),
     "reconcile" => await ReconcileBench.RunAsync(args.Skip(1).ToArray()),
     _ => BenchOptions.Usage("modes: outbox [--messages N] [--warmup W] [--warmup-seconds S] [--rate R] [--writers W] [--per-commit M] [--batch B] [--drain N] | " +
-                            "transfers [--transfers N] [--warmup W] [--warmup-seconds S] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] | " +
+                            "transfers [--transfers N] [--warmup W] [--warmup-seconds S] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] [--seed-finished N] | " +
                             "reconcile [--rows 1000000,100000] [--stuck 1000] [--repeat 5]"),
 };
