@@ -611,6 +611,9 @@ namespace Transactions.Coordinator.Migrations
                     b.HasKey("SequenceNumber")
                         .HasName("pk_outbox_message");
 
+                    b.HasIndex("PartitionKey", "SequenceNumber")
+                        .HasDatabaseName("ix_outbox_message_partition_key");
+
                     b.ToTable("outbox_message", (string)null);
                 });
 #pragma warning restore 612, 618

@@ -24,10 +24,35 @@ public sealed class PostgresOutboxOptions
     public int DeliveryConcurrency { get; set; } = 2;
 
     /// <summary>
-    /// False: this process runs no delivery service, and its committed messages wait for another instance (or a
-    /// repair such as reconciliation) to deliver them. For dedicated delivery instances; true by default.
+    /// False: this process runs no delivery service and sends nothing after commit, and its committed messages wait for
+    /// another instance (or a repair such as reconciliation) to deliver them, after that instance's
+    /// <see cref="DispatchGracePeriod"/>. For dedicated delivery instances; true by default.
     /// </summary>
     public bool DeliveryEnabled { get; set; } = true;
+
+    /// <summary>
+    /// True: when a transaction that wrote outbox rows commits, this process sends them to the broker at once, from
+    /// memory, and deletes the confirmed rows in batches afterwards; the delivery service takes only rows older than
+    /// <see cref="DispatchGracePeriod"/> (a crash between commit and send, a broker outage, rows of other processes).
+    /// False: every row waits for a delivery round. A process with <see cref="DeliveryEnabled"/> off sends nothing at
+    /// commit either.
+    /// </summary>
+    public bool DispatchAfterCommit { get; set; } = true;
+
+    /// <summary>
+    /// How long a committed row is left to the process that wrote it before the delivery service takes it. Longer than
+    /// a send normally takes, so that in normal running no row is sent twice; short, because it is how long a message
+    /// waits when the process that wrote it died before sending it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan DispatchGracePeriod { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long rows sent after commit gather before one statement deletes them all. A crash within it only means the
+    /// delivery service sends those rows again, and the inbox downstream recognises them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DispatchedRowsDeleteDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// How often the delivery service looks for messages when no notification arrived: the fallback for a lost

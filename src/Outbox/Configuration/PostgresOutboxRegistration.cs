@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Dispatch;
 using Transactions.Outbox.Inbox;
 using Transactions.Outbox.Outbox;
 
@@ -16,8 +17,9 @@ public static class PostgresOutboxRegistration
     /// Registers the outbox of <typeparamref name="TDbContext"/> (whose model calls
     /// <see cref="OutboxModelBuilderExtensions.AddTransactionalOutbox"/>): the bus outbox, so that
     /// <see cref="IPublishEndpoint"/> and <see cref="ISendEndpointProvider"/> resolved in a DI scope outside a consumer
-    /// write outbox rows that commit with the caller's <c>SaveChangesAsync</c>; the delivery service that moves
-    /// committed rows to the broker; and the inbox clean-up. Consumers join with
+    /// write outbox rows that commit with the caller's <c>SaveChangesAsync</c>; the dispatcher that sends rows as soon
+    /// as their transaction commits and deletes them in batches; the delivery service that moves the committed rows the
+    /// dispatcher did not send (a crash, a broker outage, other processes' rows) to the broker; and the inbox clean-up. Consumers join with
     /// <see cref="UsePostgresOutbox{TDbContext}"/>.
     /// </summary>
     /// <param name="configurator">MassTransit's registration configurator.</param>
@@ -36,11 +38,13 @@ public static class PostgresOutboxRegistration
             .ValidateOnStart();
         configurator.TryAddSingleton<OutboxWakeup<TDbContext>>();
         configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
+        configurator.TryAddSingleton<OutboxDispatcher<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>
             o.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<TDbContext>>()));
         configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, OutboxBusContextProvider<TDbContext>>());
         configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
+        configurator.AddHostedService<DispatchedRowsRemover<TDbContext>>();
         configurator.AddHostedService<InboxCleanupService<TDbContext>>();
     }
 

@@ -6,6 +6,7 @@ using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Transactions.Outbox.Dispatch;
 using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Delivery;
@@ -23,7 +24,7 @@ readonly record struct DeliveryRoundResult(int Taken, int Removed, Exception? Fa
 /// the message id is kept, so inboxes downstream turn that into exactly-once effects.
 /// </summary>
 sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, PostgresOutboxOptions options,
-    OutboxMetrics metrics, TimeProvider time, ILogger logger)
+    OutboxDispatcher<TDbContext> dispatcher, OutboxMetrics metrics, TimeProvider time, ILogger logger)
     where TDbContext : DbContext
 {
     // pg_try_advisory_xact_lock per partition key: a key another instance is delivering is skipped whole, so a later
@@ -37,8 +38,11 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     // process's other loops, other instances), and a window of one batch would leave every other round empty-handed.
     // OFFSET 0 keeps the lock condition above the sort: pushed into the grouping, it would lock every key of the
     // window, not just the ones this round returns.
+    // Rows younger than {2} are left to the process that wrote them, which sends them after commit (dispatch); their
+    // conversation is taken here once its oldest row is older than that.
     const string LockPartitions = "SELECT k AS \"Value\" FROM (SELECT partition_key AS k, min(sequence_number) AS first FROM " +
-        "(SELECT partition_key, sequence_number FROM " + OutboxMessageMapping.Table + " ORDER BY sequence_number LIMIT {0}) oldest" +
+        "(SELECT partition_key, sequence_number FROM " + OutboxMessageMapping.Table + " WHERE sent_time < {2}" +
+        " ORDER BY sequence_number LIMIT {0}) oldest" +
         " GROUP BY partition_key ORDER BY first OFFSET 0) keys" +
         " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(k::text)) LIMIT {1}";
 
@@ -66,8 +70,9 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
+        var youngest = time.GetUtcNow().UtcDateTime - (dispatcher.Enabled ? options.DispatchGracePeriod : TimeSpan.Zero);
         var partitions = await db.Database.SqlQueryRaw<Guid>(LockPartitions,
-                options.DeliveryBatchSize * LockWindowBatches, options.DeliveryBatchSize)
+                options.DeliveryBatchSize * LockWindowBatches, options.DeliveryBatchSize, youngest)
             .ToArrayAsync(cancellationToken);
         if (partitions.Length == 0)
             return new DeliveryRoundResult(0, 0, null);
@@ -126,23 +131,20 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     {
         foreach (var message in partition)
         {
-            if (message.ExpirationTime is { } expires && expires <= time.GetUtcNow().UtcDateTime)
+            // Sent after commit by this process and waiting for its batched delete: already on its way, and its
+            // conversation's later rows may follow it.
+            if (dispatcher.IsOwn(message.SequenceNumber))
+                continue;
+            if (StoredMessageSender.HasExpired(message, time))
             {
                 logger.LogWarning("Outbox message {MessageId} expired at {ExpirationTime} before delivery; dropped",
-                    message.MessageId, expires);
+                    message.MessageId, message.ExpirationTime);
                 removed.Add(message.SequenceNumber);
                 continue;
             }
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.DeliveryTimeout);
-                // WaitAsync as well as the token: a round holds row locks, so no wait inside it may outlive the timeout,
-                // even one that does not observe cancellation (resolving an endpoint while the broker is away).
-                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress).WaitAsync(timeout.Token);
-                await endpoint.Send(new SerializedMessageBody(),
-                        new StoredMessageSendPipe(message, time.GetUtcNow().UtcDateTime), timeout.Token)
-                    .WaitAsync(timeout.Token);
+                await StoredMessageSender.SendAsync(bus, message, options.DeliveryTimeout, time, cancellationToken);
                 removed.Add(message.SequenceNumber);
                 Interlocked.Increment(ref confirmed.Value);
             }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Transactions.Outbox.Outbox;
 
+using Transactions.Outbox.Dispatch;
+
 namespace Transactions.Outbox.Delivery;
 
 /// <summary>How many committed messages wait in an outbox, since when the oldest waits, and how many were dead-lettered.</summary>
@@ -80,7 +82,8 @@ public sealed class OutboxBacklog<TDbContext>(IServiceProvider services, IBus bu
     /// <returns>How many messages the broker confirmed.</returns>
     public async Task<int> DeliverNowAsync(int limit, CancellationToken cancellationToken = default)
     {
-        var round = new DeliveryRound<TDbContext>(services, bus, options.Value, metrics, time, logger);
+        var round = new DeliveryRound<TDbContext>(services, bus, options.Value,
+            services.GetRequiredService<OutboxDispatcher<TDbContext>>(), metrics, time, logger);
         var delivered = 0;
         while (delivered < limit)
         {

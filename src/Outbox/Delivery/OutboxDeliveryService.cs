@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Transactions.Outbox.Dispatch;
 
 namespace Transactions.Outbox.Delivery;
 
@@ -15,8 +16,8 @@ namespace Transactions.Outbox.Delivery;
 /// the broker (or the database) is unavailable, resuming by itself when it returns.
 /// </summary>
 sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusControl bus,
-    IOptions<PostgresOutboxOptions> options, OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, TimeProvider time,
-    ILogger<OutboxDeliveryService<TDbContext>> logger)
+    IOptions<PostgresOutboxOptions> options, OutboxWakeup<TDbContext> wakeup, OutboxDispatcher<TDbContext> dispatcher,
+    OutboxMetrics metrics, TimeProvider time, ILogger<OutboxDeliveryService<TDbContext>> logger)
     : BackgroundService
     where TDbContext : DbContext
 {
@@ -35,8 +36,14 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
             connectionString = scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
                 ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string.");
 
-        var listener = new OutboxNotificationListener(connectionString, _options, _signal, wakeup.InstanceId, time, logger);
-        var round = new DeliveryRound<TDbContext>(services, bus, _options, metrics, time, logger);
+        var listener = new OutboxNotificationListener(connectionString, _options, _signal, wakeup.InstanceId,
+            () =>
+            {
+                // Rows another instance wrote are left to it for the grace period: look again once that has passed.
+                if (dispatcher.Enabled)
+                    dispatcher.WakeDeliveryAfterGrace();
+            }, time, logger);
+        var round = new DeliveryRound<TDbContext>(services, bus, _options, dispatcher, metrics, time, logger);
         var pipeline = BuildRetryPipeline();
 
         await WaitForBusAsync(stoppingToken);

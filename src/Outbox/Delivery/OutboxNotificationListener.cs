@@ -8,9 +8,11 @@ namespace Transactions.Outbox.Delivery;
 /// <see cref="DeliverySignal"/>, so delivery starts milliseconds after a commit without polling hot. Reconnects with
 /// capped backoff; while it is disconnected the delivery service's polling fallback keeps messages moving.
 /// Notifications carrying <paramref name="ownInstanceId"/> came from this process, whose commits woke it already.
+/// <paramref name="notified"/> runs for every other one (it may wake delivery again once the rows are older than the
+/// grace period of dispatch after commit).
 /// </summary>
 sealed class OutboxNotificationListener(string connectionString, PostgresOutboxOptions options, DeliverySignal signal,
-    string ownInstanceId, TimeProvider time, ILogger logger)
+    string ownInstanceId, Action notified, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -24,8 +26,10 @@ sealed class OutboxNotificationListener(string connectionString, PostgresOutboxO
                 await connection.OpenAsync(cancellationToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (e.Payload != ownInstanceId)
-                        signal.Set();
+                    if (e.Payload == ownInstanceId)
+                        return;
+                    signal.Set();
+                    notified();
                 };
                 await using (var listen = new NpgsqlCommand("LISTEN " + options.NotificationChannel, connection))
                     await listen.ExecuteNonQueryAsync(cancellationToken);

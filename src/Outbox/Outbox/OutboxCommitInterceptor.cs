@@ -2,102 +2,162 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Dispatch;
 
 namespace Transactions.Outbox.Outbox;
 
 /// <summary>
-/// Watches saves and commits of <typeparamref name="TDbContext"/>: once outbox rows it wrote are committed (at the end
-/// of SaveChanges without a transaction, or when the caller's transaction commits) it wakes delivery; a rollback
-/// wakes nothing. Written rows are detached, since nothing reads them back and a long-lived context would keep them.
-/// Commits of a transaction EF does not see (an external DbTransaction) are found by the polling fallback.
+/// Watches saves and commits of <typeparamref name="TDbContext"/>. Once outbox rows it wrote are committed (at the end
+/// of SaveChanges without a transaction, or when the caller's transaction commits) it hands them to the dispatcher,
+/// which sends them at once, or, with dispatch after commit off, wakes the delivery service; a rollback sends nothing.
+/// Just before the commit it asks, on the same transaction, which of their conversations have older rows this process
+/// is not sending, so that no message overtakes one of them. Written rows are detached, since nothing reads them back
+/// and a long-lived context would keep them. Commits of a transaction EF does not see (an external DbTransaction), and
+/// synchronous saves and commits, are left to the delivery service.
 /// </summary>
-sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup)
+sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup, OutboxDispatcher<TDbContext> dispatcher)
     : SaveChangesInterceptor, IDbTransactionInterceptor
     where TDbContext : DbContext
 {
-    /// <summary>Contexts whose open transaction has written outbox rows.</summary>
-    readonly ConditionalWeakTable<DbContext, object> _pending = [];
+    /// <summary>
+    /// The outbox rows each open transaction wrote, keyed by the transaction itself rather than the context: a pooled
+    /// context outlives its transactions, and a rolled-back one must never lend its rows to the next commit.
+    /// </summary>
+    readonly ConditionalWeakTable<DbTransaction, Written> _pending = [];
+
+    sealed class Written
+    {
+        public List<OutboxMessage> Messages { get; } = [];
+        public IReadOnlySet<Guid>? HeldBack { get; set; }
+    }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Saved(eventData.Context);
+        if (eventData.Context is { } db && DetachWrittenMessages(db) is { Count: > 0 } messages)
+        {
+            if (db.Database.CurrentTransaction is { } transaction)
+                Pending(transaction).Messages.AddRange(messages);
+            else
+                Committed(messages, heldBack: null);
+        }
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
         CancellationToken cancellationToken = default)
     {
-        Saved(eventData.Context);
+        if (eventData.Context is not { } db || DetachWrittenMessages(db) is not { Count: > 0 } messages)
+            return result;
+        if (db.Database.CurrentTransaction is { } transaction)
+        {
+            Pending(transaction).Messages.AddRange(messages);
+            return result;
+        }
+        // EF's own transaction has committed already: ask on the connection alone.
+        IReadOnlySet<Guid>? heldBack = null;
+        if (dispatcher.Enabled)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                heldBack = await OlderRows.HeldBackAsync(db.Database.GetDbConnection(), null, messages, dispatcher.IsOwn,
+                    cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        Committed(messages, heldBack);
+        return result;
+    }
+
+    Written Pending(IDbContextTransaction transaction) => _pending.GetOrCreateValue(transaction.GetDbTransaction());
+
+    // Npgsql hands out the same transaction object again for the connection's next transaction, and a transaction
+    // disposed without a commit is rolled back without telling interceptors: whatever a new transaction finds under
+    // its object belongs to an earlier one that never committed.
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData,
+        DbTransaction result)
+    {
+        _pending.Remove(result);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData,
+        DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        _pending.Remove(result);
         return ValueTask.FromResult(result);
     }
 
-    void Saved(DbContext? db)
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction,
+        TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (db is null || !DetachWrittenMessages(db))
-            return;
-        if (db.Database.CurrentTransaction is null)
-            wakeup.Committed();
-        else
-            _pending.AddOrUpdate(db, db);
+        if (dispatcher.Enabled && _pending.TryGetValue(transaction, out var written))
+            written.HeldBack = await OlderRows.HeldBackAsync(transaction.Connection!, transaction, written.Messages,
+                dispatcher.IsOwn, cancellationToken);
+        return result;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
-        Committed(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (_pending.TryGetValue(transaction, out var written) && _pending.Remove(transaction))
+            Committed(written.Messages, written.HeldBack);
+    }
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        Committed(eventData.Context);
+        TransactionCommitted(transaction, eventData);
         return Task.CompletedTask;
     }
 
-    void Committed(DbContext? db)
+    /// <summary>
+    /// Sends the committed rows, but for the conversations held back; without an answer on which those are (a
+    /// synchronous commit), every conversation is left to the delivery service.
+    /// </summary>
+    void Committed(List<OutboxMessage> messages, IReadOnlySet<Guid>? heldBack)
     {
-        if (db is not null && _pending.Remove(db))
+        if (dispatcher.Enabled)
+            dispatcher.Dispatch(messages, heldBack ?? messages.Select(m => m.PartitionKey).ToHashSet());
+        else
             wakeup.Committed();
     }
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
-        Forget(eventData.Context);
+        _pending.Remove(transaction);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        Forget(eventData.Context);
+        _pending.Remove(transaction);
         return Task.CompletedTask;
     }
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
-        Forget(eventData.Context);
+        _pending.Remove(transaction);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        Forget(eventData.Context);
+        _pending.Remove(transaction);
         return Task.CompletedTask;
     }
 
-    void Forget(DbContext? db)
-    {
-        if (db is not null)
-            _pending.Remove(db);
-    }
-
-    static bool DetachWrittenMessages(DbContext db)
+    static List<OutboxMessage> DetachWrittenMessages(DbContext db)
     {
         // Entries() would first scan every tracked entity for changes, which the save has just done.
         var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            var written = false;
-            foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().ToList())
-            {
+            var written = db.ChangeTracker.Entries<OutboxMessage>().ToList();
+            foreach (var entry in written)
                 entry.State = EntityState.Detached;
-                written = true;
-            }
-            return written;
+            return written.ConvertAll(e => e.Entity);
         }
         finally
         {

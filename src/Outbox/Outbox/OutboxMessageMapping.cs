@@ -20,8 +20,11 @@ sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMessage>
     {
         e.ToTable(Table);
         // The primary key serves the delivery query (ORDER BY sequence_number ... FOR UPDATE SKIP LOCKED) and the
-        // delete of delivered rows (WHERE sequence_number = ANY(...)); no other index is needed on the hot path.
+        // delete of delivered rows (WHERE sequence_number = ANY(...)).
         MapColumns(e);
+        // Serves the commit's question "older rows of these conversations?" (OlderRows) and the delivery round's read
+        // of the rows of the conversations it locked.
+        e.HasIndex(m => new { m.PartitionKey, m.SequenceNumber }).HasDatabaseName("ix_outbox_message_partition_key");
         e.Property(m => m.SequenceNumber).UseIdentityAlwaysColumn();
         e.Property(m => m.DeliveryAttempts).HasDefaultValue(0);
     }

@@ -294,6 +294,9 @@ namespace Transactions.Participants.Sample.Bank.Migrations
                     b.HasKey("SequenceNumber")
                         .HasName("pk_outbox_message");
 
+                    b.HasIndex("PartitionKey", "SequenceNumber")
+                        .HasDatabaseName("ix_outbox_message_partition_key");
+
                     b.ToTable("outbox_message", (string)null);
                 });
 

@@ -233,6 +233,9 @@ namespace Transactions.Participants.Sample.Hotels.Migrations
                     b.HasKey("SequenceNumber")
                         .HasName("pk_outbox_message");
 
+                    b.HasIndex("PartitionKey", "SequenceNumber")
+                        .HasDatabaseName("ix_outbox_message_partition_key");
+
                     b.ToTable("outbox_message", (string)null);
                 });
 

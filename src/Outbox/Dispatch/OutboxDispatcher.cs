@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Outbox;
+
+namespace Transactions.Outbox.Dispatch;
+
+/// <summary>
+/// Sends the outbox rows of <typeparamref name="TDbContext"/> that a transaction of this process has just committed,
+/// from memory, without reading them back: a row costs its insert and a share of one batched delete instead of a
+/// delivery round. Messages of one conversation go out one after another in the order they were written, and never
+/// ahead of an older row of their conversation that this process is not sending itself (a row another process wrote,
+/// or one whose send failed): such messages stay in the table for the delivery service, which takes rows once they are
+/// older than <see cref="PostgresOutboxOptions.DispatchGracePeriod"/> and delivers each conversation in order.
+/// </summary>
+sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptions> options,
+    OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, TimeProvider time, IServiceProvider services,
+    ILogger<OutboxDispatcher<TDbContext>> logger)
+    where TDbContext : DbContext
+{
+    readonly PostgresOutboxOptions _options = options.Value;
+
+    /// <summary>Rows this process is sending, or has sent and not yet deleted: older rows a new message may pass by.</summary>
+    readonly ConcurrentDictionary<long, byte> _own = new();
+
+    /// <summary>Per conversation, the last send this process started; the next one of the conversation waits for it.</summary>
+    readonly Dictionary<Guid, Task<bool>> _tails = [];
+
+    readonly System.Threading.Channels.Channel<long> _sent =
+        System.Threading.Channels.Channel.CreateUnbounded<long>(new() { SingleReader = true });
+
+    long _lastLeftTicks;
+    int _wakeScheduled;
+
+    /// <summary>A process that delivers nothing (<see cref="PostgresOutboxOptions.DeliveryEnabled"/> off) sends nothing at commit either.</summary>
+    public bool Enabled => _options.DispatchAfterCommit && _options.DeliveryEnabled;
+
+    /// <summary>Sends in flight end with the host; what they did not finish stays in the table for the delivery service.</summary>
+    CancellationToken Stopping => _stopping ??=
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+
+    CancellationToken? _stopping;
+
+    /// <summary>Sequence numbers of sent rows, for <see cref="DispatchedRowsRemover{TDbContext}"/> to delete.</summary>
+    public System.Threading.Channels.ChannelReader<long> Sent => _sent.Reader;
+
+    /// <summary>True when the row is this process's to send or delete: no reason to hold back a later message.</summary>
+    public bool IsOwn(long sequenceNumber) => _own.ContainsKey(sequenceNumber);
+
+    /// <summary>The remover deleted these rows.</summary>
+    public void Deleted(IEnumerable<long> sequenceNumbers)
+    {
+        foreach (var sequenceNumber in sequenceNumbers)
+            _own.TryRemove(sequenceNumber, out _);
+    }
+
+    /// <summary>
+    /// Sends the just committed <paramref name="messages"/>, except those of <paramref name="heldBack"/> conversations,
+    /// which have older rows in the table that this process is not sending; those are left to the delivery service.
+    /// </summary>
+    public void Dispatch(IReadOnlyList<OutboxMessage> messages, IReadOnlySet<Guid> heldBack)
+    {
+        foreach (var conversation in messages.GroupBy(m => m.PartitionKey))
+        {
+            if (heldBack.Contains(conversation.Key))
+            {
+                WakeDeliveryAfterGrace();
+                continue;
+            }
+            var inOrder = conversation.OrderBy(m => m.SequenceNumber).ToList();
+            foreach (var message in inOrder)
+                _own[message.SequenceNumber] = 0;
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task<bool>? previous;
+            lock (_tails)
+            {
+                _tails.TryGetValue(conversation.Key, out previous);
+                _tails[conversation.Key] = done.Task;
+            }
+            _ = SendInOrderAsync(conversation.Key, previous, inOrder, done);
+        }
+    }
+
+    /// <summary>
+    /// Sends the conversation's messages once its previous send finished; when that one or any of these fails, the
+    /// rest stay in the table, behind the failed row, for the delivery service.
+    /// </summary>
+    async Task SendInOrderAsync(Guid conversation, Task<bool>? previous, List<OutboxMessage> messages,
+        TaskCompletionSource<bool> done)
+    {
+        var sending = previous is null || await previous;
+        foreach (var message in messages)
+        {
+            if (sending)
+            {
+                try
+                {
+                    if (!StoredMessageSender.HasExpired(message, time))
+                        await StoredMessageSender.SendAsync(bus, message, _options.DeliveryTimeout, time,
+                            Stopping);
+                    _sent.Writer.TryWrite(message.SequenceNumber);
+                    metrics.Delivered(1);
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning("Sending outbox message {MessageId} after commit failed; it and the later messages " +
+                        "of its conversation are left to the delivery service: {Error}", message.MessageId, e.Message);
+                    sending = false;
+                }
+            }
+            _own.TryRemove(message.SequenceNumber, out _);
+            WakeDeliveryAfterGrace();
+        }
+        done.SetResult(sending);
+        lock (_tails)
+            if (_tails.TryGetValue(conversation, out var tail) && tail == done.Task)
+                _tails.Remove(conversation);
+    }
+
+    /// <summary>
+    /// Wakes this process's delivery service once the rows just left in the table (here, or by another instance that
+    /// notified) are older than the grace period and so its to take; one wake-up covers every row left before it.
+    /// </summary>
+    public void WakeDeliveryAfterGrace()
+    {
+        Volatile.Write(ref _lastLeftTicks, time.GetUtcNow().UtcTicks);
+        if (Interlocked.Exchange(ref _wakeScheduled, 1) == 0)
+            _ = WakeDeliveryAfterGraceAsync();
+    }
+
+    async Task WakeDeliveryAfterGraceAsync()
+    {
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastLeftTicks);
+            var due = new DateTimeOffset(last, TimeSpan.Zero) + _options.DispatchGracePeriod + TimeSpan.FromMilliseconds(50)
+                - time.GetUtcNow();
+            if (due > TimeSpan.Zero)
+                await Task.Delay(due, time);
+            // Locally only: the other instances were told of the commit already, and their delivery applies its own grace.
+            wakeup.Signal.Set();
+            Volatile.Write(ref _wakeScheduled, 0);
+            // Rows left since the read above need a wake-up of their own, one grace period after the last of them.
+            if (Volatile.Read(ref _lastLeftTicks) == last || Interlocked.Exchange(ref _wakeScheduled, 1) != 0)
+                return;
+        }
+    }
+}

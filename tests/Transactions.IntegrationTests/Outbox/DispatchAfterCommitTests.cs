@@ -1,0 +1,144 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Transactions.IntegrationTests.Infrastructure;
+using Transactions.Outbox;
+
+namespace Transactions.IntegrationTests.Outbox;
+
+/// <summary>
+/// Rows sent at commit from memory, with the delivery service as the fallback: nothing lost when a process dies
+/// between commit and send, a row sent twice when it dies between send and delete is absorbed by the inbox, and a
+/// conversation never overtakes its own older rows.
+/// </summary>
+public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClassFixture<IsolatedServices>
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longer than this process takes to start and commit, so the leftovers are still held at that point.</summary>
+    static readonly TimeSpan LongGrace = TimeSpan.FromSeconds(8);
+
+    [Fact]
+    public async Task Messages_are_sent_at_commit_without_a_delivery_round()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "dispatch");
+        // No round could deliver within the test's deadline: polling is slow and rows are left alone for a minute.
+        using var host = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<OutboxProbeConsumer>(), o =>
+            {
+                o.PollingInterval = TimeSpan.FromMinutes(10);
+                o.DispatchGracePeriod = TimeSpan.FromMinutes(1);
+            });
+        var references = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToList();
+
+        await OutboxTestHost.CommitProbesAsync(host, references);
+
+        var deliveries = host.Services.GetRequiredService<Deliveries>();
+        await Eventually.Until(() => Task.FromResult(deliveries.Distinct), n => n == references.Count,
+            TimeSpan.FromSeconds(10), "every message arrives long before any delivery round may take it");
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "the sent rows are deleted in batches");
+        Assert.All(references, r => Assert.Equal(1, deliveries.Count(r)));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_conversation_left_by_a_process_that_died_before_sending_keeps_its_order_ahead_of_new_messages()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "leftover");
+        var conversation = NewId.NextGuid();
+        // The first process commits and dies before sending anything: neither dispatch nor delivery runs in it.
+        using (var died = await OutboxTestHost.StartAsync(services, connectionString, _ => { }, o =>
+               {
+                   o.DispatchAfterCommit = false;
+                   o.DeliveryEnabled = false;
+               }))
+        {
+            await CommitSequenceAsync(died, conversation, 0, 50);
+            await died.StopAsync(new CancellationToken(canceled: true));
+        }
+        Assert.Equal(50, await OutboxTestHost.PendingOutboxRowsAsync(connectionString));
+
+        using var next = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<SequencedConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = 1;
+                e.ConcurrentMessageLimit = 1;
+            }), o => o.DispatchGracePeriod = LongGrace);
+        // The same conversation goes on in the next process, and another conversation starts there.
+        await CommitSequenceAsync(next, conversation, 50, 50);
+        await CommitSequenceAsync(next, NewId.NextGuid(), 1_000, 10);
+
+        var received = next.Services.GetRequiredService<ArrivalOrder>().Positions;
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n >= 110, Timeout, "every message arrives");
+        // The new conversation was sent at commit, ahead of the held-back one, which the delivery service then
+        // delivered whole and in order: the leftovers first, the later messages behind them.
+        Assert.Equal(Enumerable.Range(1_000, 10), received.Take(10));
+        Assert.Equal(Enumerable.Range(0, 100), received.Skip(10));
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "every row is removed");
+        await next.StopAsync();
+    }
+
+    [Fact]
+    public async Task Rows_sent_but_not_deleted_before_a_crash_are_sent_again_and_the_inbox_absorbs_them()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "undeleted");
+        var references = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
+        // Every copy that reaches the broker, duplicates included: a bus of the test's own, without an inbox.
+        await using var copies = await ReplyRecorder.StartAsync(services, "probe-copies", typeof(OutboxProbe));
+        using var consumer = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<LedgerProbeConsumer>(), o => o.DispatchAfterCommit = false);
+
+        // The writer reaches PostgreSQL through a proxy, and deletes what it sent only after an hour.
+        var postgres = new NpgsqlConnectionStringBuilder(connectionString);
+        await using (var proxy = new TcpProxy(postgres.Host!, postgres.Port))
+        {
+            var throughProxy = new NpgsqlConnectionStringBuilder(connectionString) { Port = proxy.Port, Pooling = false };
+            using var writer = await OutboxTestHost.StartAsync(services, throughProxy.ConnectionString, _ => { }, o =>
+            {
+                o.DispatchGracePeriod = TimeSpan.FromMinutes(10);
+                o.DispatchedRowsDeleteDelay = TimeSpan.FromHours(1);
+            });
+            await OutboxTestHost.CommitProbesAsync(writer, references);
+            await Eventually.Until(() => Task.FromResult(copies.Of<OutboxProbe>().Count()), n => n == references.Count,
+                Timeout, "the writer sent every message at commit");
+            Assert.Equal(references.Count, await OutboxTestHost.PendingOutboxRowsAsync(connectionString));
+
+            // The crash: the database is gone before the writer can delete what it sent.
+            proxy.Cut();
+            await writer.StopAsync(new CancellationToken(canceled: true));
+        }
+        Assert.Equal(references.Count, await OutboxTestHost.PendingOutboxRowsAsync(connectionString));
+
+        using var restarted = await OutboxTestHost.StartAsync(services, connectionString, _ => { },
+            o => o.DispatchGracePeriod = Grace);
+        await Eventually.Until(() => Task.FromResult(copies.Of<OutboxProbe>().Count()), n => n == 2 * references.Count,
+            Timeout, "the restarted process sends every undeleted row again");
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "the rows are removed");
+
+        // Each message reached the consumer twice and took effect once.
+        var deliveries = consumer.Services.GetRequiredService<Deliveries>();
+        Assert.All(references, r => Assert.Equal(1, deliveries.Count(r)));
+        await using var db = OutboxTestHost.Open(connectionString);
+        Assert.All(references, r => Assert.Single(db.Entries.Where(e => e.Reference == r)));
+        await restarted.StopAsync();
+        await consumer.StopAsync();
+    }
+
+    /// <summary>Commits <paramref name="count"/> positions from <paramref name="first"/>, ten per transaction.</summary>
+    static async Task CommitSequenceAsync(IHost host, Guid conversation, int first, int count)
+    {
+        for (var start = first; start < first + count; start += 10)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            for (var position = start; position < Math.Min(start + 10, first + count); position++)
+                await publish.Publish(new Sequenced(position), context => context.ConversationId = conversation);
+            await scope.ServiceProvider.GetRequiredService<LedgerDbContext>().SaveChangesAsync();
+        }
+    }
+}
