@@ -39,6 +39,7 @@ public static class TransfersBench
         var inFlight = options.Int("in-flight", 0);
 
         await using var servers = await BenchServers.CreateAsync("transfers");
+        using var outbox = new OutboxCounters();
         var bankDb = servers.PostgresConnectionString(servers.Name);
         await using var coordinatorDb = await BenchDatabase.CreateAsync(servers, servers.Name + "_coordinator");
 
@@ -81,6 +82,7 @@ public static class TransfersBench
             var plan = Plan(transfers);
             var posted = new ConcurrentDictionary<Guid, DateTimeOffset>();
             var sqlBefore = await SqlCounters.ReadAsync(admin, databases);
+            var outboxBefore = outbox.Read();
             Interlocked.Exchange(ref _benchQueries, 0);
             var started = Stopwatch.GetTimestamp();
             var firstPost = DateTimeOffset.UtcNow;
@@ -100,6 +102,7 @@ public static class TransfersBench
             var cpu = Machine.Cpu().Since(cpuBefore, transfers, "transfer");
             var sql = (await SqlCounters.ReadAsync(admin, databases)).Since(sqlBefore, transfers,
                 Interlocked.Read(ref _benchQueries), "transfer");
+            var outboxAfter = outbox.Read();
             var seconds = (finished.Values.Max(f => f.At) - firstPost).TotalSeconds;
             var latencies = finished.Select(f => (f.Value.At - posted[f.Key]).TotalMilliseconds).Order().ToArray();
             var completed = finished.Values.Count(f => f.State == "Completed");
@@ -109,6 +112,7 @@ public static class TransfersBench
                    end to end: {transfers / seconds:0.0} transfers/s ({seconds:0.00} s from first POST to last terminal saga, {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s wall)
                    CPU: {cpu} (this process: coordinator, bank, delivery, bench)
                    SQL: {sql}
+                   outbox: {(outboxAfter.Delivered - outboxBefore.Delivered) / (double)transfers:0.00} messages sent per transfer, {(outboxAfter.LeftToDelivery - outboxBefore.LeftToDelivery) / (double)transfers:0.000} left to the delivery service at commit
                    latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
                  """));
             return new Pass(transfers / seconds, plan);

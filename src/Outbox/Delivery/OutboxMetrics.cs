@@ -14,6 +14,7 @@ public sealed class OutboxMetrics
     readonly Counter<long> _delivered;
     readonly Counter<long> _failed;
     readonly Counter<long> _deadLettered;
+    readonly Counter<long> _leftToDelivery;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
     public OutboxMetrics(IMeterFactory meterFactory)
@@ -25,6 +26,9 @@ public sealed class OutboxMetrics
             "Outbox message sends that failed and stay in the outbox for a later round.");
         _deadLettered = meter.CreateCounter<long>("outbox.messages.dead_lettered", "{message}",
             "Outbox messages moved to outbox_dead_letter after failing while other messages went through.");
+        _leftToDelivery = meter.CreateCounter<long>("outbox.messages.left_to_delivery", "{message}",
+            "Committed outbox messages not sent at commit (their conversation had older rows this process was not " +
+            "sending, or the send failed), left to the delivery service after the grace period.");
     }
 
     internal void Delivered(int count) => _delivered.Add(count);
@@ -32,4 +36,6 @@ public sealed class OutboxMetrics
     internal void Failed(int count) => _failed.Add(count);
 
     internal void DeadLettered(int count) => _deadLettered.Add(count);
+
+    internal void LeftToDelivery(int count) => _leftToDelivery.Add(count);
 }

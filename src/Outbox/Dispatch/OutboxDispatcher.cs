@@ -52,26 +52,44 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
     /// <summary>True when the row is this process's to send or delete: no reason to hold back a later message.</summary>
     public bool IsOwn(long sequenceNumber) => _own.ContainsKey(sequenceNumber);
 
-    /// <summary>The remover deleted these rows.</summary>
+    /// <summary>
+    /// The remover deleted these rows. They stay known as this process's own for a while longer: a commit's check for
+    /// older rows may have read them just before the delete and look them up just after.
+    /// </summary>
     public void Deleted(IEnumerable<long> sequenceNumbers)
     {
+        var now = time.GetUtcNow().UtcTicks;
         foreach (var sequenceNumber in sequenceNumbers)
-            _own.TryRemove(sequenceNumber, out _);
+            _deleted.Enqueue((sequenceNumber, now));
+        var forgetBefore = now - RememberDeleted.Ticks;
+        while (_deleted.TryPeek(out var oldest) && oldest.At < forgetBefore && _deleted.TryDequeue(out oldest))
+            _own.TryRemove(oldest.SequenceNumber, out _);
     }
 
+    static readonly TimeSpan RememberDeleted = TimeSpan.FromSeconds(30);
+    readonly ConcurrentQueue<(long SequenceNumber, long At)> _deleted = new();
+
     /// <summary>
-    /// Sends the just committed <paramref name="messages"/>, except those of <paramref name="heldBack"/> conversations,
-    /// which have older rows in the table that this process is not sending; those are left to the delivery service.
+    /// Sends the committed <paramref name="messages"/> now, but for the <paramref name="heldBack"/> conversations
+    /// (see <see cref="Reserve"/>); for rows committed without a transaction of the caller's.
     /// </summary>
-    public void Dispatch(IReadOnlyList<OutboxMessage> messages, IReadOnlySet<Guid> heldBack)
+    public void Dispatch(IReadOnlyList<OutboxMessage> messages, IReadOnlySet<Guid> heldBack) =>
+        Reserve(messages, heldBack).Send();
+
+    /// <summary>
+    /// Takes each conversation of <paramref name="messages"/> its place in the order of this process's sends, before
+    /// the transaction that wrote them commits: a transaction that commits later but is quicker to call
+    /// <see cref="Reservation.Send"/> still sends its messages of the same conversation behind these. The
+    /// <paramref name="heldBack"/> conversations, which have older rows in the table that this process is not
+    /// sending, are left to the delivery service.
+    /// </summary>
+    public Reservation Reserve(IReadOnlyList<OutboxMessage> messages, IReadOnlySet<Guid> heldBack)
     {
+        var conversations = new List<ReservedConversation>();
         foreach (var conversation in messages.GroupBy(m => m.PartitionKey))
         {
             if (heldBack.Contains(conversation.Key))
-            {
-                WakeDeliveryAfterGrace();
                 continue;
-            }
             var inOrder = conversation.OrderBy(m => m.SequenceNumber).ToList();
             foreach (var message in inOrder)
                 _own[message.SequenceNumber] = 0;
@@ -82,8 +100,69 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
                 _tails.TryGetValue(conversation.Key, out previous);
                 _tails[conversation.Key] = done.Task;
             }
-            _ = SendInOrderAsync(conversation.Key, previous, inOrder, done);
+            conversations.Add(new ReservedConversation(conversation.Key, previous, inOrder, done));
         }
+        var left = messages.Count(m => heldBack.Contains(m.PartitionKey));
+        if (left > 0)
+            metrics.LeftToDelivery(left);
+        return new Reservation(this, conversations, left > 0);
+    }
+
+    /// <summary>A conversation's place: the send before it, its messages, and what it tells the send after it.</summary>
+    internal sealed record ReservedConversation(Guid Key, Task<bool>? Previous, List<OutboxMessage> Messages,
+        TaskCompletionSource<bool> Done);
+
+    /// <summary>The places <see cref="Reserve"/> took: sent once the transaction committed, or given up.</summary>
+    public sealed class Reservation
+    {
+        readonly OutboxDispatcher<TDbContext> _dispatcher;
+        readonly List<ReservedConversation> _conversations;
+        readonly bool _anyHeldBack;
+        int _ended;
+
+        internal Reservation(OutboxDispatcher<TDbContext> dispatcher, List<ReservedConversation> conversations,
+            bool anyHeldBack) => (_dispatcher, _conversations, _anyHeldBack) = (dispatcher, conversations, anyHeldBack);
+
+        /// <summary>The transaction committed: send.</summary>
+        public void Send()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0)
+                return;
+            foreach (var c in _conversations)
+                _ = _dispatcher.SendInOrderAsync(c.Key, c.Previous, c.Messages, c.Done);
+            if (_anyHeldBack)
+                _dispatcher.WakeDeliveryAfterGrace();
+        }
+
+        /// <summary>
+        /// The transaction did not commit (or its outcome is unknown): nothing to send, and the conversations' later
+        /// sends go on as if these places were never taken. Should rows of an unknown outcome have committed, they
+        /// are no longer this process's own, so later commits of their conversations hold back for the delivery service.
+        /// </summary>
+        public void Cancel()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0)
+                return;
+            foreach (var c in _conversations)
+            {
+                foreach (var message in c.Messages)
+                    _dispatcher._own.TryRemove(message.SequenceNumber, out _);
+                _ = _dispatcher.PassOnAsync(c.Key, c.Previous, c.Done);
+            }
+        }
+    }
+
+    async Task PassOnAsync(Guid conversation, Task<bool>? previous, TaskCompletionSource<bool> done)
+    {
+        done.SetResult(previous is null || await previous);
+        ForgetTail(conversation, done);
+    }
+
+    void ForgetTail(Guid conversation, TaskCompletionSource<bool> done)
+    {
+        lock (_tails)
+            if (_tails.TryGetValue(conversation, out var tail) && tail == done.Task)
+                _tails.Remove(conversation);
     }
 
     /// <summary>
@@ -115,12 +194,11 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
                 }
             }
             _own.TryRemove(message.SequenceNumber, out _);
+            metrics.LeftToDelivery(1);
             WakeDeliveryAfterGrace();
         }
         done.SetResult(sending);
-        lock (_tails)
-            if (_tails.TryGetValue(conversation, out var tail) && tail == done.Task)
-                _tails.Remove(conversation);
+        ForgetTail(conversation, done);
     }
 
     /// <summary>

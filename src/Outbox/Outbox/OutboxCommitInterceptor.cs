@@ -30,7 +30,9 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
     sealed class Written
     {
         public List<OutboxMessage> Messages { get; } = [];
-        public IReadOnlySet<Guid>? HeldBack { get; set; }
+
+        /// <summary>The conversations' places in this process's sends, taken just before the commit.</summary>
+        public OutboxDispatcher<TDbContext>.Reservation? Reservation { get; set; }
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -82,14 +84,14 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData,
         DbTransaction result)
     {
-        _pending.Remove(result);
+        Ended(result);
         return result;
     }
 
     public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData,
         DbTransaction result, CancellationToken cancellationToken = default)
     {
-        _pending.Remove(result);
+        Ended(result);
         return ValueTask.FromResult(result);
     }
 
@@ -97,15 +99,22 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
         TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
         if (dispatcher.Enabled && _pending.TryGetValue(transaction, out var written))
-            written.HeldBack = await OlderRows.HeldBackAsync(transaction.Connection!, transaction, written.Messages,
+        {
+            var heldBack = await OlderRows.HeldBackAsync(transaction.Connection!, transaction, written.Messages,
                 dispatcher.IsOwn, cancellationToken);
+            written.Reservation = dispatcher.Reserve(written.Messages, heldBack);
+        }
         return result;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (_pending.TryGetValue(transaction, out var written) && _pending.Remove(transaction))
-            Committed(written.Messages, written.HeldBack);
+        if (!_pending.TryGetValue(transaction, out var written) || !_pending.Remove(transaction))
+            return;
+        if (written.Reservation is { } reservation)
+            reservation.Send();
+        else
+            Committed(written.Messages, heldBack: null);
     }
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
@@ -128,23 +137,30 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
     }
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
-        _pending.Remove(transaction);
+        Ended(transaction);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        _pending.Remove(transaction);
+        Ended(transaction);
         return Task.CompletedTask;
     }
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
-        _pending.Remove(transaction);
+        Ended(transaction);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        _pending.Remove(transaction);
+        Ended(transaction);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The transaction ended without a commit: its rows are not sent, and the places they took are given up.</summary>
+    void Ended(DbTransaction transaction)
+    {
+        if (_pending.TryGetValue(transaction, out var written) && _pending.Remove(transaction))
+            written.Reservation?.Cancel();
     }
 
     static List<OutboxMessage> DetachWrittenMessages(DbContext db)
