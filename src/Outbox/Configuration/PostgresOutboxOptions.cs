@@ -55,6 +55,14 @@ public sealed class PostgresOutboxOptions
     public TimeSpan DispatchedRowsDeleteDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
+    /// The most messages one commit group holds, on endpoints that group their commits (see
+    /// <c>UsePostgresOutbox(..., groupCommit: true)</c>). Each later member of a group costs a savepoint, and PostgreSQL
+    /// keeps at most 64 subtransactions of a transaction in its fast path.
+    /// </summary>
+    [Range(1, 64)]
+    public int GroupCommitMaxMessages { get; set; } = 32;
+
+    /// <summary>
     /// How often the delivery service looks for messages when no notification arrived: the fallback for a lost
     /// LISTEN connection or messages written without the outbox's notification.
     /// </summary>

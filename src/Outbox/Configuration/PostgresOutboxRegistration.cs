@@ -40,6 +40,7 @@ public static class PostgresOutboxRegistration
         configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
         configurator.TryAddSingleton<OutboxDispatcher<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
+        configurator.TryAddSingleton<GroupCommitLane<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>
             o.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<TDbContext>>()));
         configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, OutboxBusContextProvider<TDbContext>>());
@@ -57,11 +58,18 @@ public static class PostgresOutboxRegistration
     /// </summary>
     /// <param name="configurator">The receive endpoint.</param>
     /// <param name="context">The registration context, which creates the consume scopes.</param>
+    /// <param name="groupCommit">
+    /// True: the messages this process has ready on the endpoints that say so share one transaction and one commit
+    /// (at most <see cref="PostgresOutboxOptions.GroupCommitMaxMessages"/>), each in a savepoint of its own, and are
+    /// acknowledged after it. They also share one DI scope, taking turns: consumers on such endpoints must publish
+    /// and send through their <c>ConsumeContext</c> (as MassTransit recommends) and keep no per-message state in scoped
+    /// services.
+    /// </param>
     public static void UsePostgresOutbox<TDbContext>(this IReceiveEndpointConfigurator configurator,
-        IRegistrationContext context)
+        IRegistrationContext context, bool groupCommit = false)
         where TDbContext : DbContext
     {
-        var observer = new OutboxEndpointObserver<TDbContext>(configurator, context);
+        var observer = new OutboxEndpointObserver<TDbContext>(configurator, context, groupCommit);
         configurator.ConnectConsumerConfigurationObserver(observer);
         configurator.ConnectSagaConfigurationObserver(observer);
     }

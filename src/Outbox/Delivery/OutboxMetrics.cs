@@ -15,6 +15,7 @@ public sealed class OutboxMetrics
     readonly Counter<long> _failed;
     readonly Counter<long> _deadLettered;
     readonly Counter<long> _leftToDelivery;
+    readonly Histogram<int> _groupCommits;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
     public OutboxMetrics(IMeterFactory meterFactory)
@@ -29,6 +30,8 @@ public sealed class OutboxMetrics
         _leftToDelivery = meter.CreateCounter<long>("outbox.messages.left_to_delivery", "{message}",
             "Committed outbox messages not sent at commit (their conversation had older rows this process was not " +
             "sending, or the send failed), left to the delivery service after the grace period.");
+        _groupCommits = meter.CreateHistogram<int>("outbox.group_commit.messages", "{message}",
+            "Consumed messages made durable by one commit on endpoints with group commit.");
     }
 
     internal void Delivered(int count) => _delivered.Add(count);
@@ -38,4 +41,6 @@ public sealed class OutboxMetrics
     internal void DeadLettered(int count) => _deadLettered.Add(count);
 
     internal void LeftToDelivery(int count) => _leftToDelivery.Add(count);
+
+    internal void GroupCommitted(int messages) => _groupCommits.Record(messages);
 }

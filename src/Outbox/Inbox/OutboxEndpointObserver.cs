@@ -3,11 +3,13 @@ using MassTransit.Configuration;
 using MassTransit.DependencyInjection;
 using MassTransit.Transports;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Transactions.Outbox.Inbox;
 
 /// <summary>Puts <see cref="OutboxConsumeFilter{TDbContext,TMessage}"/> in front of every consumer and saga of an endpoint.</summary>
-sealed class OutboxEndpointObserver<TDbContext>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+sealed class OutboxEndpointObserver<TDbContext>(IReceiveEndpointConfigurator endpoint, IRegistrationContext context,
+    bool groupCommit)
     : IConsumerConfigurationObserver, ISagaConfigurationObserver
     where TDbContext : DbContext
 {
@@ -46,6 +48,8 @@ sealed class OutboxEndpointObserver<TDbContext>(IReceiveEndpointConfigurator end
         // The inbox key: two consumers of one message on one endpoint each run once.
         var consumer = $"{endpoint.InputAddress.GetEndpointName()}/{TypeCache<TConsumer>.ShortName}";
         var scopes = new ConsumeScopeProvider(context);
-        pipe.UseFilter(new OutboxConsumeFilter<TDbContext, TMessage>(scopes, consumer));
+        // Resolved at the first message, not now: the lane leads to the bus, which is being built while this runs.
+        var lane = groupCommit ? new Lazy<GroupCommitLane<TDbContext>>(context.GetRequiredService<GroupCommitLane<TDbContext>>) : null;
+        pipe.UseFilter(new OutboxConsumeFilter<TDbContext, TMessage>(scopes, consumer, lane));
     }
 }

@@ -76,6 +76,17 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
         return result;
     }
 
+    /// <summary>How many outbox rows the open transaction has written so far (a mark for <see cref="ForgetWrittenAfter"/>).</summary>
+    public int WrittenCount(DbTransaction transaction) =>
+        _pending.TryGetValue(transaction, out var written) ? written.Messages.Count : 0;
+
+    /// <summary>The transaction rolled back to a savepoint taken at <paramref name="mark"/>: the rows written since are gone.</summary>
+    public void ForgetWrittenAfter(DbTransaction transaction, int mark)
+    {
+        if (_pending.TryGetValue(transaction, out var written) && written.Messages.Count > mark)
+            written.Messages.RemoveRange(mark, written.Messages.Count - mark);
+    }
+
     Written Pending(IDbContextTransaction transaction) => _pending.GetOrCreateValue(transaction.GetDbTransaction());
 
     // Npgsql hands out the same transaction object again for the connection's next transaction, and a transaction

@@ -38,12 +38,13 @@ public sealed class BankParticipant : IParticipantModule
         bus.AddConsumer<DebitConsumer>().Endpoint(e => { e.Name = DebitEndpoint; e.ConcurrentMessageLimit = 12; });
         bus.AddConsumer<CreditConsumer>().Endpoint(e => { e.Name = CreditEndpoint; e.ConcurrentMessageLimit = 12; });
         bus.AddConsumer<TransferViewConsumer>().Endpoint(e => { e.Name = ViewEndpoint; e.ConcurrentMessageLimit = 2; });
-        // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction.
+        // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction, shared with
+        // the other branches ready at the same time (group commit): one commit for many messages under load.
         bus.AddPostgresOutbox<BankDbContext>();
         bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
         {
             if (name is DebitEndpoint or CreditEndpoint)
-                endpoint.UsePostgresOutbox<BankDbContext>(context);
+                endpoint.UsePostgresOutbox<BankDbContext>(context, groupCommit: true);
         });
     }
 

@@ -21,7 +21,7 @@ public static class OutboxTestHost
 
     public static async Task<IHost> StartAsync(IsolatedServices services, string connectionString,
         Action<IBusRegistrationConfigurator> consumers, Action<PostgresOutboxOptions>? outbox = null,
-        int? brokerPort = null, bool waitForBus = true)
+        int? brokerPort = null, bool waitForBus = true, bool groupCommit = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         var settings = services.BrokerSettings();
@@ -44,7 +44,7 @@ public static class OutboxTestHost
                 o.DeliveryTimeout = TimeSpan.FromSeconds(3);
                 outbox?.Invoke(o);
             });
-            x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UsePostgresOutbox<LedgerDbContext>(context));
+            x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UsePostgresOutbox<LedgerDbContext>(context, groupCommit));
             consumers(x);
         });
 

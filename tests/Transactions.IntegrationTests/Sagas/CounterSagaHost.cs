@@ -43,7 +43,8 @@ public sealed class CounterSagaHost : IAsyncDisposable
         new(new DbContextOptionsBuilder<CounterDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
 
     public static async Task<CounterSagaHost> StartAsync(IsolatedServices services, string connectionString,
-        int concurrentMessageLimit = 8, Action<IServiceCollection>? configureServices = null, bool outbox = false)
+        int concurrentMessageLimit = 8, Action<IServiceCollection>? configureServices = null, bool outbox = false,
+        bool groupCommit = false)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -61,7 +62,7 @@ public sealed class CounterSagaHost : IAsyncDisposable
                 // The delivery service is a hosted service, which this host does not start: what the saga sends
                 // stays in outbox_message for the test to inspect.
                 x.AddPostgresOutbox<CounterDbContext>();
-                x.AddConfigureEndpointsCallback((context, _, cfg) => cfg.UsePostgresOutbox<CounterDbContext>(context));
+                x.AddConfigureEndpointsCallback((context, _, cfg) => cfg.UsePostgresOutbox<CounterDbContext>(context, groupCommit));
             }
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -92,10 +93,10 @@ public sealed class CounterSagaHost : IAsyncDisposable
     /// increments at once through both, and returns the saga once it has counted them all.
     /// </summary>
     public static async Task<CounterState> RaceIncrementsAsync(IsolatedServices services, string connectionString,
-        int events, bool outbox = false)
+        int events, bool outbox = false, bool groupCommit = false)
     {
-        await using var first = await StartAsync(services, connectionString, outbox: outbox);
-        await using var second = await StartAsync(services, connectionString, outbox: outbox);
+        await using var first = await StartAsync(services, connectionString, outbox: outbox, groupCommit: groupCommit);
+        await using var second = await StartAsync(services, connectionString, outbox: outbox, groupCommit: groupCommit);
         var counterId = await first.StartCounterAsync(connectionString);
 
         await Task.WhenAll(Enumerable.Range(0, events).Select(i =>
