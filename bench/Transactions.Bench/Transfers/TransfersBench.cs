@@ -81,6 +81,7 @@ public static class TransfersBench
         {
             var plan = Plan(transfers);
             var posted = new ConcurrentDictionary<Guid, DateTimeOffset>();
+            await SqlCounters.ResetStatementsAsync(admin);
             var sqlBefore = await SqlCounters.ReadAsync(admin, databases);
             var outboxBefore = outbox.Read();
             Interlocked.Exchange(ref _benchQueries, 0);

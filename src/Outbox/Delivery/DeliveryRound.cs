@@ -76,8 +76,11 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
             .ToArrayAsync(cancellationToken);
         if (partitions.Length == 0)
             return new DeliveryRoundResult(0, 0, null);
-        var batch = await db.Set<OutboxMessage>().FromSqlRaw(SelectBatch, partitions, options.DeliveryBatchSize)
+        var locked = await db.Set<OutboxMessage>().FromSqlRaw(SelectBatch, partitions, options.DeliveryBatchSize)
             .AsNoTracking().ToListAsync(cancellationToken);
+        // Rows this process sent after commit and has yet to delete are on their way already: neither sent again
+        // nor counted as taken, so a round that finds only those is not mistaken for a broker that refuses everything.
+        var batch = locked.Where(m => !dispatcher.IsOwn(m.SequenceNumber)).ToList();
         if (batch.Count == 0)
             return new DeliveryRoundResult(0, 0, null);
 
@@ -131,10 +134,6 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     {
         foreach (var message in partition)
         {
-            // Sent after commit by this process and waiting for its batched delete: already on its way, and its
-            // conversation's later rows may follow it.
-            if (dispatcher.IsOwn(message.SequenceNumber))
-                continue;
             if (StoredMessageSender.HasExpired(message, time))
             {
                 logger.LogWarning("Outbox message {MessageId} expired at {ExpirationTime} before delivery; dropped",

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,8 +32,7 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
     /// <summary>Per conversation, the last send this process started; the next one of the conversation waits for it.</summary>
     readonly Dictionary<Guid, Task<bool>> _tails = [];
 
-    readonly System.Threading.Channels.Channel<long> _sent =
-        System.Threading.Channels.Channel.CreateUnbounded<long>(new() { SingleReader = true });
+    readonly Channel<long> _sent = Channel.CreateUnbounded<long>(new() { SingleReader = true });
 
     long _lastLeftTicks;
     int _wakeScheduled;
@@ -47,7 +47,7 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
     CancellationToken? _stopping;
 
     /// <summary>Sequence numbers of sent rows, for <see cref="DispatchedRowsRemover{TDbContext}"/> to delete.</summary>
-    public System.Threading.Channels.ChannelReader<long> Sent => _sent.Reader;
+    public ChannelReader<long> Sent => _sent.Reader;
 
     /// <summary>True when the row is this process's to send or delete: no reason to hold back a later message.</summary>
     public bool IsOwn(long sequenceNumber) => _own.ContainsKey(sequenceNumber);

@@ -35,9 +35,10 @@ public static class BusRegistration
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
                 });
                 cfg.PrefetchCount = options.PrefetchCount;
-                // Transient faults (a deadlock, a lost connection) retry in place; what still fails goes to _error.
+                // Transient faults (a deadlock, a lost connection) retry in place; what still fails goes to _error. A
+                // message that can never succeed goes there at once.
                 cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5),
-                    TimeSpan.FromMilliseconds(200)));
+                    TimeSpan.FromMilliseconds(200)).Ignore<InvalidMessageException>());
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

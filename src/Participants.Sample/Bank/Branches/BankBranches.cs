@@ -5,11 +5,23 @@ using Transactions.Participants.Sample.Bank.Persistence;
 
 namespace Transactions.Participants.Sample.Bank.Branches;
 
-/// <summary>The answer to a Try: tried, or refused with a business reason.</summary>
-public sealed record TryAnswer(bool Tried, string? Reason)
+/// <summary>
+/// The answer to a Try: tried, refused with a business reason, or, for a Try repeated after its branch was settled,
+/// how it was settled (a repeat is answered with what is true now, not with "tried").
+/// </summary>
+public sealed record TryAnswer(TryResult Result, string? Reason)
 {
-    public static readonly TryAnswer Ok = new(true, null);
-    public static TryAnswer Refused(string reason) => new(false, reason);
+    public static readonly TryAnswer Ok = new(TryResult.Tried, null);
+    public static TryAnswer Refused(string reason) => new(TryResult.Refused, reason);
+    public bool Tried => Result == TryResult.Tried;
+}
+
+public enum TryResult
+{
+    Tried,
+    Refused,
+    Confirmed,
+    Cancelled,
 }
 
 /// <summary>
@@ -36,11 +48,16 @@ public sealed class BankBranches(BankDbContext db, TimeProvider time, ILogger<Ba
             logger.LogDebug("Try {Side} {BranchId} of transfer {TransferId}: {Outcome}", side, branchId, transferId, outcome);
             if (outcome == TccOutcome.RefusedHanging)
                 return TryAnswer.Refused("The branch was cancelled before its try arrived.");
-            // Executed or a repeat: answer from the hold, as the first Try did.
+            // Executed or a repeat: answer from the hold, as the first Try did, or as the branch was settled since.
             var hold = await db.Holds.AsNoTracking().SingleOrDefaultAsync(h => h.BranchId == branchId, ct);
-            return hold is null ? TryAnswer.Refused("The branch is finished.")
-                : hold.Status == HoldStatus.Refused ? TryAnswer.Refused(hold.Reason ?? "Refused.")
-                : TryAnswer.Ok;
+            return hold?.Status switch
+            {
+                null => TryAnswer.Refused("The branch is finished."),
+                HoldStatus.Refused => TryAnswer.Refused(hold.Reason ?? "Refused."),
+                HoldStatus.Confirmed => new TryAnswer(TryResult.Confirmed, null),
+                HoldStatus.Cancelled => new TryAnswer(TryResult.Cancelled, null),
+                _ => TryAnswer.Ok,
+            };
         }, ct);
 
     /// <summary>

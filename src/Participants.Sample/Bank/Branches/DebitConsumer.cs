@@ -10,17 +10,22 @@ public sealed class DebitConsumer(BankBranches branches) :
     public async Task Consume(ConsumeContext<TryDebit> context)
     {
         var m = context.Message;
+        BranchMessageRules.Check(nameof(TryDebit), m.TransferId, m.BranchId, m.AccountId, m.Currency);
         var answer = await branches.TryAsync(m.TransferId, m.BranchId, HoldSide.Debit, m.AccountId, m.Amount,
             m.Currency, context.CancellationToken);
-        if (answer.Tried)
-            await context.Publish(new DebitTried(m.TransferId, m.BranchId));
-        else
-            await context.Publish(new DebitRefused(m.TransferId, m.BranchId, answer.Reason!));
+        await (answer.Result switch
+        {
+            TryResult.Tried => context.Publish(new DebitTried(m.TransferId, m.BranchId)),
+            TryResult.Confirmed => context.Publish(new DebitConfirmed(m.TransferId, m.BranchId)),
+            TryResult.Cancelled => context.Publish(new DebitCancelled(m.TransferId, m.BranchId)),
+            _ => context.Publish(new DebitRefused(m.TransferId, m.BranchId, answer.Reason!)),
+        });
     }
 
     public async Task Consume(ConsumeContext<ConfirmDebit> context)
     {
         var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
+        BranchMessageRules.Check(nameof(ConfirmDebit), transferId, branchId);
         var answer = await branches.ConfirmAsync(transferId, branchId, context.CancellationToken);
         if (answer.Settled)
             await context.Publish(new DebitConfirmed(transferId, branchId));
@@ -31,6 +36,7 @@ public sealed class DebitConsumer(BankBranches branches) :
     public async Task Consume(ConsumeContext<CancelDebit> context)
     {
         var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
+        BranchMessageRules.Check(nameof(CancelDebit), transferId, branchId);
         var answer = await branches.CancelAsync(transferId, branchId, context.CancellationToken);
         if (answer.Settled)
             await context.Publish(new DebitCancelled(transferId, branchId));
