@@ -49,7 +49,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         await ProblemResponse.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", $"The API key '{Context.User.Identity?.Name}' lacks the role this endpoint needs.");
     }
 
-    static string? PresentedKey(HttpRequest request)
+    /// <summary>The key the request presents in either header, or null.</summary>
+    internal static string? PresentedKey(HttpRequest request)
     {
         if (request.Headers.TryGetValue(HeaderName, out var header) && !string.IsNullOrEmpty(header))
             return header.ToString();

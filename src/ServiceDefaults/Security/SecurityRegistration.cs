@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -56,9 +57,25 @@ public static class SecurityRegistration
     /// <summary>Authentication, authorization, the write rate limit and body size limit, in that order.</summary>
     public static IApplicationBuilder UseSecurity(this IApplicationBuilder app) => app
         .UseAuthentication()
+        .Use(RefuseUnknownKeysAsync)
         .UseAuthorization()
         .UseRateLimiter()
         .UseWriteBodyLimit();
+
+    /// <summary>
+    /// A key that was presented and not recognised is refused with 401 on every endpoint, also where anonymous callers
+    /// are let in: a caller with a mistyped key must learn it, not be served as anonymous.
+    /// </summary>
+    static async Task RefuseUnknownKeysAsync(HttpContext context, Func<Task> next)
+    {
+        if (ApiKeyAuthenticationHandler.PresentedKey(context.Request) is not null
+            && context.User.Identity?.IsAuthenticated != true)
+        {
+            await context.ChallengeAsync(ApiKeyAuthenticationHandler.SchemeName);
+            return;
+        }
+        await next();
+    }
 
     // Authorization runs first, so a write caller is known by its key name; anonymous callers share their IP's window.
     static string CallerKey(HttpContext context) => context.User.Identity?.IsAuthenticated == true

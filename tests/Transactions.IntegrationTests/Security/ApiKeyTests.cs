@@ -62,6 +62,10 @@ public sealed class ApiKeyTests
         Assert.Equal(HttpStatusCode.OK, (await open.Client().GetAsync("/read")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await open.Client().GetAsync("/unmarked")).StatusCode);
         await AssertProblem(await open.Client().PostAsJsonAsync("/start", Body), HttpStatusCode.Unauthorized);
+        // A wrong key is not read as anonymous, even where anonymous reads are let in.
+        await AssertProblem(await open.Client("not-a-configured-key-0123456789-xx").GetAsync("/read"),
+            HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await open.Client(SecuredTestApp.ReaderKey).GetAsync("/read")).StatusCode);
     }
 
     internal static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode expected)
