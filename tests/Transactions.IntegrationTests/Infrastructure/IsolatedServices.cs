@@ -47,9 +47,13 @@ public sealed class IsolatedServices : IAsyncLifetime
         return Servers.PostgresConnectionString(database);
     }
 
-    /// <summary>Settings that point a service host at this class's broker vhost.</summary>
+    /// <summary>
+    /// Settings that point a service host at this class's broker vhost. Rows a stopped host left in its outbox are
+    /// taken by the next one after 2 s rather than the default 10, so that restart tests wait less.
+    /// </summary>
     public Dictionary<string, string?> BrokerSettings() => new()
     {
+        ["Outbox:DispatchGracePeriod"] = "00:00:02",
         ["RabbitMq:Host"] = Servers.Amqp.Host,
         ["RabbitMq:Port"] = Servers.Amqp.Port.ToString(),
         ["RabbitMq:VirtualHost"] = VirtualHost,

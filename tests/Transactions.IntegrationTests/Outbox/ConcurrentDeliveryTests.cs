@@ -16,8 +16,13 @@ public sealed class ConcurrentDeliveryTests(IsolatedServices services) : IClassF
     public async Task Two_delivery_services_on_one_outbox_deliver_each_message_once()
     {
         var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "concurrent");
-        // Small batches, so that the backlog is shared out over many rounds of both instances.
-        Action<Transactions.Outbox.PostgresOutboxOptions> smallBatches = o => o.DeliveryBatchSize = 20;
+        // Small batches, so that the backlog is shared out over many rounds of both instances; and a grace period no
+        // send here comes near, even with the machine loaded, so that a send after commit never meets a round.
+        Action<Transactions.Outbox.PostgresOutboxOptions> smallBatches = o =>
+        {
+            o.DeliveryBatchSize = 20;
+            o.DispatchGracePeriod = TimeSpan.FromSeconds(30);
+        };
         using var first = await OutboxTestHost.StartAsync(services, connectionString,
             x => x.AddConsumer<OutboxProbeConsumer>(), smallBatches);
         using var second = await OutboxTestHost.StartAsync(services, connectionString, _ => { }, smallBatches);

@@ -13,7 +13,12 @@ namespace Transactions.IntegrationTests.Outbox;
 public sealed class WakeUpTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-    static readonly Action<PostgresOutboxOptions> NoPolling = o => o.PollingInterval = TimeSpan.FromHours(1);
+    static readonly Action<PostgresOutboxOptions> NoPolling = o =>
+    {
+        o.PollingInterval = TimeSpan.FromHours(1);
+        // A writer that does not send after commit leaves its rows for this long to the instances that deliver.
+        o.DispatchGracePeriod = TimeSpan.FromSeconds(1);
+    };
 
     [Fact]
     public async Task A_commit_wakes_the_delivery_of_its_own_process()
