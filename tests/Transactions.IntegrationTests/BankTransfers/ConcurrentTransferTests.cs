@@ -10,7 +10,7 @@ public sealed class ConcurrentTransferTests(IsolatedServices services) : IClassF
     const decimal OpeningBalance = 500m;
 
     [Fact]
-    public async Task Two_hundred_concurrent_transfers_among_ten_accounts_conserve_money()
+    public async Task Two_hundred_concurrent_transfers_among_ten_accounts_conserve_money_and_each_settles_as_its_saga_says()
     {
         await using var system = await BankTransferSystem.StartAsync(services);
         var accounts = Enumerable.Range(0, Accounts).Select(i => $"acc-{i}").ToList();
@@ -26,13 +26,15 @@ public sealed class ConcurrentTransferTests(IsolatedServices services) : IClassF
             return (From: accounts[from], To: accounts[to], Amount: random.Next(1, 30_000) / 100m);
         }).ToList();
 
-        var sagas = new ConcurrentBag<Guid>();
+        var sagas = new ConcurrentBag<(Guid SagaId, (string From, string To, decimal Amount) Plan)>();
         await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 25 }, async (plan, _) =>
-            sagas.Add(await system.StartTransferAsync(plan.From, plan.To, plan.Amount)));
+            sagas.Add((await system.StartTransferAsync(plan.From, plan.To, plan.Amount), plan)));
 
-        var states = new List<string>();
-        foreach (var sagaId in sagas)
-            states.Add((await system.TerminalSagaAsync(sagaId, TimeSpan.FromSeconds(50))).GetProperty("state").GetString()!);
+        var outcomes = new List<TransferOutcome>();
+        foreach (var (sagaId, plan) in sagas)
+            outcomes.Add(new TransferOutcome(sagaId, plan.From, plan.To, plan.Amount,
+                (await system.TerminalSagaAsync(sagaId, TimeSpan.FromSeconds(50))).GetProperty("state").GetString()!));
+        var states = outcomes.Select(o => o.State).ToList();
 
         decimal total = 0;
         foreach (var account in accounts)
@@ -45,6 +47,8 @@ public sealed class ConcurrentTransferTests(IsolatedServices services) : IClassF
         }
         Assert.Equal(Accounts * OpeningBalance, total);
         Assert.Equal(Transfers, states.Count);
+        await TransferLedger.AssertEachTransferMatchesItsOutcomeAsync(system.BankConnectionString, outcomes,
+            accounts.ToDictionary(a => a, _ => OpeningBalance));
         // Both outcomes happened, so conservation was checked across confirms and cancels alike.
         Assert.Contains("Completed", states);
         Assert.Contains("Cancelled", states);

@@ -1,6 +1,7 @@
 using Transactions.Contracts.BankTransfers;
 using Transactions.IntegrationTests.Barrier;
 using Transactions.IntegrationTests.Infrastructure;
+using Transactions.IntegrationTests.Reconciliation;
 using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank;
 using Transactions.Participants.Sample.Bank.Branches;
@@ -97,6 +98,11 @@ public sealed class RacingSettlementTests(IsolatedServices services) : IClassFix
         Assert.Equal(["resolve"], saga.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
         // The debit was settled once, by the Cancel; the Confirm moved nothing.
         await bank.AssertSettledOnceAsync(transferId, debitBranch, HoldSide.Debit, "cancel", OpeningBalance, Amount);
+        // Reconciliation lists it for an operator, with the reason.
+        var run = await ReconciliationApi.RunAsync(system.Coordinator, "?dryRun=true");
+        var finding = Assert.Single(run.Findings, f => f.Kind == "needs-attention");
+        Assert.Equal($"bank-transfer/{transferId}", finding.Subject);
+        Assert.Contains("refused the confirm of the debit", finding.Detail);
     }
 
     sealed record Branch(HoldSide Side, string Account, Guid TransferId, Guid BranchId)

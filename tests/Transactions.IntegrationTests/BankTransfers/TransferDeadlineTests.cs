@@ -8,7 +8,7 @@ public sealed class TransferDeadlineTests(IsolatedServices services) : IClassFix
     [Fact]
     public async Task The_try_deadline_fires_after_a_coordinator_restart_and_cancels_are_resent_until_the_bank_answers()
     {
-        await using var system = await BankTransferSystem.StartAsync(services, tryTimeout: TimeSpan.FromSeconds(3));
+        await using var system = await BankTransferSystem.StartAsync(services, tryTimeout: TimeSpan.FromSeconds(6));
         await system.OpenAccountAsync("gina", 50m);
         await system.OpenAccountAsync("hank", 0m);
         await system.StopBankAsync();
@@ -19,6 +19,8 @@ public sealed class TransferDeadlineTests(IsolatedServices services) : IClassFix
 
         // The coordinator is down when the deadline passes: only the deadline stored in its database remains.
         await system.StopCoordinatorAsync();
+        var stoppedAt = DateTimeOffset.UtcNow;
+        Assert.True(stoppedAt < deadline, $"the coordinator stopped at {stoppedAt:O}, after the deadline {deadline:O}");
         await Eventually.Until(() => Task.FromResult(DateTimeOffset.UtcNow > deadline.AddSeconds(1)),
             TimeSpan.FromSeconds(30), "the Try deadline has passed while the coordinator is down");
         await system.StartCoordinatorAsync();
@@ -28,8 +30,11 @@ public sealed class TransferDeadlineTests(IsolatedServices services) : IClassFix
             && s.GetProperty("steps").EnumerateArray().Any(step => step.GetProperty("phase").GetString() == "cancel"
                 && step.GetProperty("attempts").GetInt32() >= 3), "Cancelling with resent cancels");
         Assert.Contains("deadline", cancelling.GetProperty("outcome").GetString());
-        Assert.Contains(cancelling.GetProperty("history").EnumerateArray(),
+        // Fired by the restarted coordinator, not by the first one before it stopped.
+        var fired = Assert.Single(cancelling.GetProperty("history").EnumerateArray(),
             h => h.GetProperty("to").GetString() == "Cancelling" && h.GetProperty("event").GetString() == "DeadlinePassed");
+        Assert.True(fired.GetProperty("at").GetDateTimeOffset() > stoppedAt,
+            $"the deadline fired at {fired.GetProperty("at")}, before the coordinator stopped at {stoppedAt:O}");
 
         await system.StartBankAsync();
         var done = await system.TerminalSagaAsync(sagaId);

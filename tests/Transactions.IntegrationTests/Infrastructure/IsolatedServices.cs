@@ -75,17 +75,30 @@ public sealed class IsolatedServices : IAsyncLifetime
     public HttpClient Management => _management ?? throw new InvalidOperationException("Fixture not initialised.");
 
     /// <summary>
-    /// How many messages the queue holds, as the management API last sampled it (0 for a queue not declared yet).
-    /// The sample lags: wait on it, never take one reading as proof that a queue is empty.
+    /// How many messages wait in the queue to be delivered, counted by the broker at the moment of asking (a passive
+    /// declare over AMQP, not the management API's sampled figure); 0 for a queue not declared yet. Messages delivered
+    /// to a consumer and not yet acknowledged are not counted.
     /// </summary>
     public async Task<long> QueueDepthAsync(string queue)
     {
-        using var response = await Management.GetAsync($"api/queues/{VirtualHost}/{queue}");
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = Servers.Amqp.Host,
+            Port = Servers.Amqp.Port,
+            VirtualHost = VirtualHost,
+            UserName = Servers.RabbitUser,
+            Password = Servers.RabbitPassword,
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
             return 0;
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return body.TryGetProperty("messages", out var messages) ? messages.GetInt64() : -1;
+        }
     }
 
     public async Task DisposeAsync()

@@ -1,9 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Transactions.IntegrationTests.Infrastructure;
-using Transactions.Outbox.Delivery;
 
 namespace Transactions.IntegrationTests.Outbox;
 
@@ -26,7 +22,7 @@ public sealed class ConcurrentDeliveryTests(IsolatedServices services) : IClassF
         using var first = await OutboxTestHost.StartAsync(services, connectionString,
             x => x.AddConsumer<OutboxProbeConsumer>(), smallBatches);
         using var second = await OutboxTestHost.StartAsync(services, connectionString, _ => { }, smallBatches);
-        using var delivered = new DeliveredPerHost(first, second);
+        using var delivered = new HostCounter("outbox.messages.delivered", first, second);
 
         var batches = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList()).ToList();
         await Task.WhenAll(batches.Select((batch, i) => OutboxTestHost.CommitProbesAsync(i % 2 == 0 ? first : second, batch)));
@@ -44,30 +40,5 @@ public sealed class ConcurrentDeliveryTests(IsolatedServices services) : IClassF
             $"both instances delivered (first {delivered.Of(first)}, second {delivered.Of(second)})");
         await first.StopAsync();
         await second.StopAsync();
-    }
-
-    /// <summary>Reads each host's own outbox.messages.delivered counter (meters are scoped to a host's meter factory).</summary>
-    sealed class DeliveredPerHost : IDisposable
-    {
-        readonly MeterListener _listener = new();
-        readonly ConcurrentDictionary<object, long> _totals = new();
-
-        public DeliveredPerHost(params IHost[] hosts)
-        {
-            var factories = hosts.Select(h => (object)h.Services.GetRequiredService<IMeterFactory>()).ToHashSet();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == OutboxMetrics.MeterName && instrument.Name == "outbox.messages.delivered"
-                    && instrument.Meter.Scope is { } scope && factories.Contains(scope))
-                    listener.EnableMeasurementEvents(instrument, scope);
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, scope) =>
-                _totals.AddOrUpdate(scope!, value, (_, total) => total + value));
-            _listener.Start();
-        }
-
-        public long Of(IHost host) => _totals.GetValueOrDefault(host.Services.GetRequiredService<IMeterFactory>());
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -5,17 +5,26 @@ using Transactions.IntegrationTests.Infrastructure;
 
 namespace Transactions.IntegrationTests.Outbox;
 
-/// <summary>One conversation's messages reach the broker in commit order, even with two instances delivering.</summary>
+/// <summary>
+/// One conversation's messages reach the broker in commit order, with two instances sending at commit and their
+/// delivery services taking what a commit had to leave behind an older row of the other instance.
+/// </summary>
 public sealed class OrderingTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task A_conversation_is_delivered_in_order_by_two_delivery_services()
+    public async Task A_conversation_is_delivered_in_order_by_two_instances_sending_at_commit_and_in_delivery_rounds()
     {
         var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "ordering");
-        // Batches smaller than one commit, so a conversation spans rounds of both instances.
-        Action<Transactions.Outbox.PostgresOutboxOptions> smallBatches = o => o.DeliveryBatchSize = 7;
+        // Batches smaller than one commit, so a conversation spans rounds of both instances; rows sent at commit stay a
+        // second before their delete, so the next commit, by the other instance, finds them and must leave its own
+        // messages to the delivery rounds.
+        Action<Transactions.Outbox.PostgresOutboxOptions> smallBatches = o =>
+        {
+            o.DeliveryBatchSize = 7;
+            o.DispatchedRowsDeleteDelay = TimeSpan.FromSeconds(1);
+        };
         using var first = await OutboxTestHost.StartAsync(services, connectionString,
             x => x.AddConsumer<SequencedConsumer>().Endpoint(e =>
             {
@@ -23,6 +32,8 @@ public sealed class OrderingTests(IsolatedServices services) : IClassFixture<Iso
                 e.ConcurrentMessageLimit = 1;
             }), smallBatches);
         using var second = await OutboxTestHost.StartAsync(services, connectionString, _ => { }, smallBatches);
+        using var delivered = new HostCounter("outbox.messages.delivered", first, second);
+        using var leftToDelivery = new HostCounter("outbox.messages.left_to_delivery", first, second);
         var conversation = NewId.NextGuid();
 
         const int commits = 10, perCommit = 20;
@@ -39,6 +50,15 @@ public sealed class OrderingTests(IsolatedServices services) : IClassFixture<Iso
         await Eventually.Until(() => Task.FromResult(received.Count), n => n >= commits * perCommit, Timeout,
             "the whole conversation arrives");
         Assert.Equal(Enumerable.Range(0, commits * perCommit), received);
+        // Both instances sent, and both paths ran: sends at commit, and delivery rounds for the commits that found an
+        // older row of the conversation still in the other instance's hands.
+        await Eventually.Until(() => Task.FromResult(delivered.Of(first) + delivered.Of(second)),
+            n => n == commits * perCommit, Timeout, "every send is counted");
+        Assert.True(delivered.Of(first) > 0 && delivered.Of(second) > 0,
+            $"both instances delivered (first {delivered.Of(first)}, second {delivered.Of(second)})");
+        var sentAtCommit = commits * perCommit - leftToDelivery.Of(first) - leftToDelivery.Of(second);
+        Assert.True(sentAtCommit > 0 && leftToDelivery.Of(first) + leftToDelivery.Of(second) > 0,
+            $"sent at commit {sentAtCommit}, left to delivery {leftToDelivery.Of(first)} and {leftToDelivery.Of(second)}");
         await first.StopAsync();
         await second.StopAsync();
     }

@@ -10,7 +10,7 @@ namespace Transactions.IntegrationTests.Reconciliation;
 public sealed class BankReconciliationTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
     [Fact]
-    public async Task A_finished_transfer_the_bank_disagrees_with_is_reported_and_agreeing_ones_are_not()
+    public async Task Finished_transfers_the_bank_disagrees_with_are_reported_and_agreeing_ones_are_not()
     {
         await using var system = await BankTransferSystem.StartAsync(services,
             configureCoordinator: c => c["Reconciliation:ScheduleEnabled"] = "false");
@@ -18,28 +18,40 @@ public sealed class BankReconciliationTests(IsolatedServices services) : IClassF
         await system.OpenAccountAsync("bob", 0m);
         var first = await system.StartTransferAsync("alice", "bob", 10m);
         var second = await system.StartTransferAsync("alice", "bob", 500m);
+        var third = await system.StartTransferAsync("alice", "bob", 600m);
         Assert.Equal("Completed", (await system.TerminalSagaAsync(first)).GetProperty("state").GetString());
         Assert.Equal("Cancelled", (await system.TerminalSagaAsync(second)).GetProperty("state").GetString());
+        Assert.Equal("Cancelled", (await system.TerminalSagaAsync(third)).GetProperty("state").GetString());
 
-        var clean = await RunAsync(system.Coordinator, "");
-        Assert.Equal(2, clean.Examined["bank-consistency"]);
+        var clean = await ReconciliationApi.RunAsync(system.Coordinator, "");
+        Assert.Equal(3, clean.Examined["bank-consistency"]);
         Assert.DoesNotContain(clean.Findings, f => f.Kind == "business-mismatch");
 
-        // The bank loses the confirmation of the completed transfer's debit: money is frozen again.
-        await using (var bank = new NpgsqlConnection(system.BankConnectionString))
-        {
-            await bank.OpenAsync();
-            await using var tamper = new NpgsqlCommand(
-                "UPDATE holds SET status = 'Held' WHERE transfer_id = @id AND side = 'Debit'", bank);
-            tamper.Parameters.AddWithValue("id", first);
-            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
-        }
+        // The bank loses the confirmation of the completed transfer's debit (money frozen again); one cancelled
+        // transfer's credit is found held, the other's confirmed.
+        await TamperAsync(system, "UPDATE holds SET status = 'Held' WHERE transfer_id = @id AND side = 'Debit'", first);
+        await TamperAsync(system, "UPDATE holds SET status = 'Held' WHERE transfer_id = @id AND side = 'Credit'", second);
+        await TamperAsync(system, "UPDATE holds SET status = 'Confirmed' WHERE transfer_id = @id AND side = 'Credit'", third);
 
-        var report = await RunAsync(system.Coordinator, "");
-        var mismatch = Assert.Single(report.Findings, f => f.Kind == "business-mismatch");
-        Assert.Equal($"bank-transfer/{first}", mismatch.Subject);
+        var report = await ReconciliationApi.RunAsync(system.Coordinator, "");
+        var mismatches = report.Findings.Where(f => f.Kind == "business-mismatch").ToDictionary(f => f.Subject);
+        Assert.Equal(3, mismatches.Count);
+        var mismatch = mismatches[$"bank-transfer/{first}"];
         Assert.Contains("Completed", mismatch.Detail);
         Assert.Contains("debit branch on account alice is Held", mismatch.Detail);
+        Assert.Contains("saga is Cancelled but the credit branch on account bob still holds 500",
+            mismatches[$"bank-transfer/{second}"].Detail);
+        Assert.Contains("saga is Cancelled but the credit branch on account bob was Confirmed",
+            mismatches[$"bank-transfer/{third}"].Detail);
+    }
+
+    static async Task TamperAsync(BankTransferSystem system, string sql, Guid transferId)
+    {
+        await using var bank = new NpgsqlConnection(system.BankConnectionString);
+        await bank.OpenAsync();
+        await using var tamper = new NpgsqlCommand(sql, bank);
+        tamper.Parameters.AddWithValue("id", transferId);
+        Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
     }
 
     [Fact]
@@ -55,7 +67,7 @@ public sealed class BankReconciliationTests(IsolatedServices services) : IClassF
             });
         var transfer = await system.StartTransferAsync("alice", "bob", 10m);
 
-        var dry = await Eventually.Until(() => RunAsync(system.Coordinator, "?dryRun=true"),
+        var dry = await Eventually.Until(() => ReconciliationApi.RunAsync(system.Coordinator, "?dryRun=true"),
             r => r.Findings.Any(f => f.Kind == "overdue" && f.Subject.EndsWith(transfer.ToString())),
             TimeSpan.FromSeconds(30), "a dry run reports the transfer overdue");
         Assert.Empty(dry.Actions);
@@ -66,7 +78,7 @@ public sealed class BankReconciliationTests(IsolatedServices services) : IClassF
         // until the bank (now running, never having seen the tries) answers them as null compensations.
         var saga = await Eventually.Until(async () =>
             {
-                await RunAsync(system.Coordinator, "");
+                await ReconciliationApi.RunAsync(system.Coordinator, "");
                 return await system.Coordinator.GetFromJsonAsync<JsonElement>($"/api/sagas/{transfer}");
             }, s => s.GetProperty("isTerminal").GetBoolean(), TimeSpan.FromSeconds(60),
             "reconciliation runs bring the transfer to a terminal state");
@@ -76,11 +88,4 @@ public sealed class BankReconciliationTests(IsolatedServices services) : IClassF
     static async Task<string?> StateAsync(BankTransferSystem system, Guid sagaId) =>
         (await system.Coordinator.GetFromJsonAsync<JsonElement>($"/api/sagas/{sagaId}")).GetProperty("state")
         .GetString();
-
-    static async Task<ReconciliationRun> RunAsync(HttpClient client, string query)
-    {
-        using var response = await client.PostAsync("/api/reconciliation/runs" + query, null);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ReconciliationRun>())!;
-    }
 }

@@ -125,18 +125,9 @@ public sealed class CounterSagaHost : IAsyncDisposable
             .Select(m => m.GetProperty("count").GetInt32()).Order().ToList();
     }
 
-    /// <summary>
-    /// Messages in the saga's error queue: 0 when MassTransit never declared it (it does so on the first fault).
-    /// </summary>
-    public static async Task<long> ErrorQueueDepthAsync(IsolatedServices services)
-    {
-        using var response = await services.Management.GetAsync($"api/queues/{services.VirtualHost}/{QueueName}_error");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            return 0;
-        response.EnsureSuccessStatusCode();
-        var queue = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return queue.TryGetProperty("messages", out var messages) ? messages.GetInt64() : 0;
-    }
+    /// <summary>Messages in the saga's error queue: 0 when MassTransit never declared it (it does so on the first fault).</summary>
+    public static Task<long> ErrorQueueDepthAsync(IsolatedServices services) =>
+        services.QueueDepthAsync($"{QueueName}_error");
 
     public async ValueTask DisposeAsync()
     {
