@@ -37,6 +37,25 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
         public int Members { get; set; }
         public int Savepoints { get; set; }
 
+        /// <summary>
+        /// The savepoint the running member has yet to open. The member's first statement (its inbox claim) opens it
+        /// in the same round trip, through <see cref="TakeSavepoint"/>, instead of a round trip of its own.
+        /// </summary>
+        internal string? PendingSavepoint { get; set; }
+
+        /// <summary>The running member's savepoint was sent to the server: a failure rolls back to it.</summary>
+        internal bool SavepointSent { get; set; }
+
+        /// <summary>The <c>SAVEPOINT</c> statement to put before the member's first statement, or null when none is due.</summary>
+        internal string? TakeSavepoint()
+        {
+            if (PendingSavepoint is not { } name)
+                return null;
+            PendingSavepoint = null;
+            SavepointSent = true;
+            return $"SAVEPOINT {name}";
+        }
+
         /// <summary>A rollback to a savepoint failed: the transaction is unusable and the whole group fails.</summary>
         public bool Broken { get; set; }
 
@@ -99,7 +118,9 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
 
     /// <summary>
     /// One member's work. The first member needs no savepoint: it ends before anyone else joins, and its failure
-    /// leaves nothing to keep. A later one rolls back to its savepoint, with the outbox rows it wrote.
+    /// leaves nothing to keep. A later one rolls back to its savepoint, with the outbox rows it wrote; the savepoint is
+    /// opened by the member's first statement (see <see cref="Group.TakeSavepoint"/>), so a member that failed before
+    /// that wrote nothing and has nothing to roll back.
     /// </summary>
     async Task<ExceptionDispatchInfo?> RunMemberAsync(Group group, Func<Group, Task> work, CancellationToken cancellationToken)
     {
@@ -111,9 +132,16 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
             if (group.Members > 0)
             {
                 savepoint = $"member_{++group.Savepoints}";
-                await group.Transaction.CreateSavepointAsync(savepoint, cancellationToken);
+                group.PendingSavepoint = savepoint;
+                group.SavepointSent = false;
             }
             await work(group);
+            if (group.PendingSavepoint is not null)
+            {
+                // It may have written with no savepoint to undo it by: only the whole group can be given up.
+                group.Broken = true;
+                throw new InvalidOperationException("A member of a commit group ran without opening its savepoint.");
+            }
             group.Members++;
             // Saved and done with: later members load what they need afresh, and the tracker stays small.
             group.Db.ChangeTracker.Clear();
@@ -126,7 +154,7 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
                 // The first member failed alone: its transaction is given up whole, as without grouping.
                 group.Broken = true;
             }
-            else
+            else if (group.SavepointSent)
             {
                 try
                 {
@@ -142,6 +170,10 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
             }
             group.Db.ChangeTracker.Clear();
             return ExceptionDispatchInfo.Capture(e);
+        }
+        finally
+        {
+            group.PendingSavepoint = null;
         }
     }
 

@@ -33,7 +33,8 @@ sealed class OutboxConsumeFilter<TDbContext, TMessage>(IConsumeScopeProvider sco
         await using var scope = await scopes.GetScope(context);
         var db = scope.GetService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
-        await ConsumeAsync(scope.Context, next, messageId, db, scope.GetService<IServiceProvider>(), scope.PushConsumeContext);
+        await ConsumeAsync(scope.Context, next, messageId, db, scope.GetService<IServiceProvider>(), scope.PushConsumeContext,
+            savepoint: null);
         await transaction.CommitAsync(context.CancellationToken);
     }
 
@@ -46,15 +47,17 @@ sealed class OutboxConsumeFilter<TDbContext, TMessage>(IConsumeScopeProvider sco
     {
         var scoped = new ConsumeContextScope<TMessage>(context, group.Scope, group.Services);
         var consumeContexts = group.Services.GetRequiredService<IScopedConsumeContextProvider>();
-        return ConsumeAsync(scoped, next, messageId, group.Db, group.Services, consumeContexts.PushContext);
+        return ConsumeAsync(scoped, next, messageId, group.Db, group.Services, consumeContexts.PushContext,
+            group.TakeSavepoint());
     }
 
     async Task ConsumeAsync(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, Guid messageId,
-        TDbContext db, IServiceProvider services, Func<ConsumeContext, IDisposable> pushConsumeContext)
+        TDbContext db, IServiceProvider services, Func<ConsumeContext, IDisposable> pushConsumeContext, string? savepoint)
     {
         var cancellationToken = context.CancellationToken;
         var time = services.GetRequiredService<TimeProvider>();
-        if (!await InboxRecord.TryClaimAsync(db, messageId, consumer, time.GetUtcNow().UtcDateTime, cancellationToken))
+        if (!await InboxRecord.TryClaimAsync(db, messageId, consumer, time.GetUtcNow().UtcDateTime, savepoint,
+                cancellationToken))
         {
             services.GetRequiredService<ILogger<OutboxConsumeFilter<TDbContext, TMessage>>>().LogInformation(
                 "Message {MessageId} was already consumed by {Consumer}; acknowledged without running it again",

@@ -3,7 +3,8 @@ namespace Transactions.ServiceDefaults.Telemetry;
 /// <summary>
 /// Settings under <c>Telemetry</c>. Traces and metrics go to an OTLP collector when <see cref="OtlpEndpoint"/> (or the
 /// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) is set; metrics are also scraped at <c>GET /metrics</c> unless
-/// <see cref="PrometheusEnabled"/> is false.
+/// <see cref="PrometheusEnabled"/> is false. Traces are recorded only when something takes them (see
+/// <see cref="Tracing"/>).
 /// </summary>
 public sealed class TelemetryOptions
 {
@@ -13,6 +14,13 @@ public sealed class TelemetryOptions
     public Uri? OtlpEndpoint { get; set; }
 
     public bool PrometheusEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Record traces. Unset, they are recorded when an OTLP endpoint is configured and not otherwise: every message
+    /// and SQL statement would make spans that nothing reads, about a tenth of what a transfer allocates. Set it to
+    /// true for a tracer added in code (a test's collector, another exporter).
+    /// </summary>
+    public bool? Tracing { get; set; }
 
     /// <summary>How often gauges that need a database query (sagas by state, outbox backlog) are read.</summary>
     public int GaugeIntervalSeconds { get; set; } = 15;

@@ -29,8 +29,9 @@ public static class TelemetryRegistration
                    !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
-            .WithTracing(tracing =>
+            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName));
+        if (options.Tracing ?? otlp)
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddProcessor(new SagaIdSpanProcessor())
                     .AddAspNetCoreInstrumentation(o =>
@@ -43,18 +44,18 @@ public static class TelemetryRegistration
                     .AddSource(MassTransitSource, NpgsqlSource);
                 if (otlp)
                     tracing.AddOtlpExporter(o => SetEndpoint(o, options));
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddMeter(MassTransitSource);
-                if (options.PrometheusEnabled)
-                    metrics.AddPrometheusExporter();
-                if (otlp)
-                    metrics.AddOtlpExporter(o => SetEndpoint(o, options));
             });
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(MassTransitSource);
+            if (options.PrometheusEnabled)
+                metrics.AddPrometheusExporter();
+            if (otlp)
+                metrics.AddOtlpExporter(o => SetEndpoint(o, options));
+        });
         return builder;
     }
 

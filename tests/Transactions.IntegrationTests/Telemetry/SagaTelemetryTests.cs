@@ -13,7 +13,8 @@ public sealed class SagaTelemetryTests(IsolatedServices services) : IClassFixtur
     [Fact]
     public async Task A_transfer_is_counted_per_workflow_and_its_spans_carry_the_saga_id()
     {
-        await using var system = await BankTransferSystem.StartAsync(services);
+        await using var system = await BankTransferSystem.StartAsync(services,
+            configureCoordinator: c => c["Telemetry:Tracing"] = "true");
         await system.OpenAccountAsync("alice", 100m);
         await system.OpenAccountAsync("bob", 0m);
         // Added after the hosts started, so it hears each span after the hosts' own telemetry has enriched it.

@@ -18,7 +18,7 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
     public async Task Http_requests_bus_messages_and_database_commands_are_traced()
     {
         var spans = new List<Activity>();
-        await using var coordinator = await CoordinatorHost.StartAsync(services);
+        await using var coordinator = await CoordinatorHost.StartAsync(services, TracingOn);
         await using var host = Traced(coordinator, spans);
         using var client = host.CreateClient();
 
@@ -39,7 +39,7 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
     public async Task Health_probes_are_not_traced()
     {
         var spans = new List<Activity>();
-        await using var coordinator = await CoordinatorHost.StartAsync(services);
+        await using var coordinator = await CoordinatorHost.StartAsync(services, TracingOn);
         await using var host = Traced(coordinator, spans);
         using var client = host.CreateClient();
 
@@ -50,6 +50,18 @@ public sealed class TracingTests(IsolatedServices services) : IClassFixture<Isol
             s => s.Any(a => a.GetTagItem("url.path") as string == "/openapi/v1.json"),
             TimeSpan.FromSeconds(30), "the document request is traced");
         Assert.DoesNotContain(Snapshot(spans), a => (a.GetTagItem("url.path") as string)?.StartsWith("/health") == true);
+    }
+
+    static readonly Dictionary<string, string?> TracingOn = new() { ["Telemetry:Tracing"] = "true" };
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("http://127.0.0.1:4317", true)]
+    public async Task Traces_are_recorded_only_when_something_exports_them(string? otlpEndpoint, bool recorded)
+    {
+        await using var coordinator = await CoordinatorHost.StartAsync(services,
+            new() { ["Telemetry:OtlpEndpoint"] = otlpEndpoint });
+        Assert.Equal(recorded, coordinator.Services.GetService<TracerProvider>() is not null);
     }
 
     /// <summary>The coordinator, its spans also collected into <paramref name="spans"/> as each ends.</summary>
