@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Transactions.ServiceDefaults.Health;
 using Transactions.ServiceDefaults.Persistence;
 
@@ -19,9 +20,14 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Turns unhandled exceptions and bare status codes into RFC 9457 problem details; maps health.</summary>
+    /// <summary>
+    /// Checks every setting validated at start-up, so that all bad ones are reported together before anything
+    /// resolves a single options class; turns unhandled exceptions and bare status codes into RFC 9457 problem
+    /// details; maps health.
+    /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();

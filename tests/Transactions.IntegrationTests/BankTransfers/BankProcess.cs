@@ -29,19 +29,8 @@ public sealed class BankProcess : IAsyncDisposable
     public static async Task<BankProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Transactions.Participants.Sample.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        foreach (var (key, value) in TestApiKey.AddTo(settings))
-            start.Environment[key.Replace(":", "__")] = value;
-
+        var start = ServiceProcess.StartInfo(ServiceProcess.Participants, TestApiKey.AddTo(settings),
+            "--urls", $"http://127.0.0.1:{port}");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         // Drained so the child never blocks on a full pipe; kept in a file to diagnose a failing test.
         var log = new StreamWriter(Path.Combine(Path.GetTempPath(), $"bank-process-{port}.log")) { AutoFlush = true };
