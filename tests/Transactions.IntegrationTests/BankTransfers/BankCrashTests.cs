@@ -16,7 +16,7 @@ public sealed class BankCrashTests(IsolatedServices services) : IClassFixture<Is
     public async Task The_bank_killed_during_try_and_restarted_leaves_every_transfer_terminal_and_money_conserved()
     {
         await using var system = await BankTransferSystem.StartAsync(services, startBank: false);
-        var bank = await BankProcess.StartAsync(system.BankSettings);
+        var bank = await RunningService.StartAsync(ServiceProcess.Participants, system.BankSettings);
         try
         {
             foreach (var account in Accounts)
@@ -41,7 +41,7 @@ public sealed class BankCrashTests(IsolatedServices services) : IClassFixture<Is
             Assert.True(triedBeforeKill < 2 * Transfers, $"all {triedBeforeKill} branches were tried before the kill");
 
             await bank.DisposeAsync();
-            bank = await BankProcess.StartAsync(system.BankSettings);
+            bank = await RunningService.StartAsync(ServiceProcess.Participants, system.BankSettings);
 
             foreach (var sagaId in sagas)
                 await system.TerminalSagaAsync(sagaId, TimeSpan.FromSeconds(50));

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Transactions.IntegrationTests.Infrastructure;
 
@@ -28,6 +30,14 @@ public static class ServiceProcess
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__")] = value;
         return start;
+    }
+
+    /// <summary>A loopback port free now, for a process to listen on.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Runs a service that is expected to end by itself, killing it if it has not within the timeout.</summary>
