@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Transactions.ServiceDefaults.Configuration;
 using Transactions.ServiceDefaults.Health;
 using Transactions.ServiceDefaults.Persistence;
 
@@ -10,13 +11,17 @@ namespace Transactions.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Problem details for every error response and the health checks every service has.</summary>
+    /// <summary>
+    /// Problem details for every error response, the health checks every service has, migrations at start-up where
+    /// configured and the start-up line saying what the service uses.
+    /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<MigrateOnStartup>();
+        builder.Services.AddHostedService<StartupSummary>();
         return builder;
     }
 
