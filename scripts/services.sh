@@ -103,6 +103,28 @@ EOF
   pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 start >/dev/null
 }
 
+# Who listens on TCP port $1 of this machine: "name (pid N)" where ss can tell. Fails when nothing listens.
+port_holder() {
+  command -v ss >/dev/null || return 1
+  local line
+  line=$(ss -H -ltnp "sport = :$1" 2>/dev/null | head -1)
+  [[ -n "$line" ]] || return 1
+  if [[ "$line" =~ users:\(\(\"([^\"]+)\",pid=([0-9]+) ]]; then
+    echo "${BASH_REMATCH[1]} (pid ${BASH_REMATCH[2]})"
+  else
+    echo "a process of another user"
+  fi
+}
+
+# Stops before starting $3 when port $1 is taken by something else (another checkout's servers, a system
+# PostgreSQL): the server's own error would only say to examine its log.
+require_free_port() {
+  local holder
+  holder=$(port_holder "$1") || return 0
+  log "cannot start $3: port $1 is taken by $holder. Stop that, or choose another port: $2=<port> $0 start"
+  exit 1
+}
+
 rmq_env() {
   export HOME="$RMQ_DIR" # the Erlang cookie lives here, shared by server and rabbitmqctl
   export RABBITMQ_NODENAME="$NODE"
@@ -190,6 +212,12 @@ case "${1:-}" in
   start)
     if external; then log "RABBITMQ_URL and POSTGRES_URL are set: using those servers"; exit 0; fi
     ensure_installed
+    pg_running || require_free_port "$PG_PORT" TRANSACTIONS_PG_PORT PostgreSQL
+    if ! rmq_running; then
+      require_free_port "$AMQP_PORT" TRANSACTIONS_AMQP_PORT RabbitMQ
+      require_free_port "$MGMT_PORT" TRANSACTIONS_MGMT_PORT "RabbitMQ's management plugin"
+      require_free_port "$DIST_PORT" TRANSACTIONS_DIST_PORT "RabbitMQ's distribution listener"
+    fi
     start_postgres
     start_rabbitmq
     ;;

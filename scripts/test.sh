@@ -5,6 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+# Servers given by RABBITMQ_URL and POSTGRES_URL are someone else's; the project-local ones are left running for the
+# next run, which then starts at once.
+own_servers=1
+[[ -n "${RABBITMQ_URL:-}" && -n "${POSTGRES_URL:-}" ]] && own_servers=0
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 
@@ -23,7 +27,7 @@ status=0
 dotnet test Transactions.sln -c Release --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=normal" "$@" || status=$?
 
-# One closing line over all test projects, in the plain form CI reads.
+# One closing line over all test projects, in the plain form CI reads; the note on the servers just before it.
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue
@@ -32,6 +36,9 @@ for trx in "$results"/*.trx; do
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
 done
+if ((own_servers)); then
+  echo "[test] RabbitMQ and PostgreSQL are still running (scripts/services.sh status); stop them with: scripts/services.sh stop" >&2
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if ((status == 0 && passed == 0)); then echo "no test ran" >&2; exit 1; fi
 exit "$status"

@@ -9,40 +9,45 @@ using Transactions.Coordinator.Sagas;
 using Transactions.Coordinator.Telemetry;
 using Transactions.Coordinator.TravelBookings;
 using Transactions.ServiceDefaults;
+using Transactions.ServiceDefaults.Configuration;
 using Transactions.ServiceDefaults.Messaging;
 using Transactions.ServiceDefaults.Persistence;
 using Transactions.ServiceDefaults.Security;
 using Transactions.ServiceDefaults.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddSecurity();
-builder.AddCoordinatorTelemetry();
-builder.Services.AddApiDocumentation();
-builder.AddCoordinatorDatabase();
-builder.Services.AddSagaDeadlines();
-builder.AddReconciliation();
-builder.AddTransactionsBus(bus =>
+// A bad setting ends the process with exit code 1 and one line per setting.
+return await InvalidConfiguration.ExitOnInvalidAsync(async () =>
 {
-    bus.AddCoordinatorOutbox();
-    bus.AddBankTransfers();
-    bus.AddTravelBookings();
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.AddServiceDefaults();
+    builder.AddSecurity();
+    builder.AddCoordinatorTelemetry();
+    builder.Services.AddApiDocumentation();
+    builder.AddCoordinatorDatabase();
+    builder.Services.AddSagaDeadlines();
+    builder.AddReconciliation();
+    builder.AddTransactionsBus(bus =>
+    {
+        bus.AddCoordinatorOutbox();
+        bus.AddBankTransfers();
+        bus.AddTravelBookings();
+    });
+
+    var app = builder.Build();
+
+    app.UseServiceDefaults();
+    app.UseTelemetry();
+    app.UseDashboard();
+    app.UseSecurity();
+    app.MapApiDocumentation();
+    app.MapSagaEndpoints();
+    app.MapSagaListEndpoints();
+    app.MapSagaActionEndpoints();
+    app.MapBankTransferEndpoints();
+    app.MapTravelBookingEndpoints();
+    app.MapReconciliationEndpoints();
+    app.MapOutboxEndpoints();
+
+    return await app.RunServiceAsync(args);
 });
-
-var app = builder.Build();
-
-app.UseServiceDefaults();
-app.UseTelemetry();
-app.UseDashboard();
-app.UseSecurity();
-app.MapApiDocumentation();
-app.MapSagaEndpoints();
-app.MapSagaListEndpoints();
-app.MapSagaActionEndpoints();
-app.MapBankTransferEndpoints();
-app.MapTravelBookingEndpoints();
-app.MapReconciliationEndpoints();
-app.MapOutboxEndpoints();
-
-return await app.RunServiceAsync(args);

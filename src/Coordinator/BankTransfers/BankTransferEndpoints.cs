@@ -21,7 +21,7 @@ public static class BankTransferEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapBankTransferEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/bank-transfers", StartAsync).RequireStarter().ProducesValidationProblem()
+        app.MapPost("/api/bank-transfers", StartAsync).RequireStarter().WithTags("Bank transfers").ProducesValidationProblem()
             .WithRequestExample(BankTransferExamples.Start).WithResponseExample(StatusCodes.Status202Accepted, BankTransferExamples.Accepted);
         return app;
     }

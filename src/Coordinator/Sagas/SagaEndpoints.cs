@@ -17,7 +17,7 @@ public static class SagaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapSagaEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sagas/{id:guid}", GetAsync).RequireReader().ProducesProblem(StatusCodes.Status404NotFound)
+        app.MapGet("/api/sagas/{id:guid}", GetAsync).RequireReader().WithTags("Sagas").ProducesProblem(StatusCodes.Status404NotFound)
             .WithResponseExample(StatusCodes.Status200OK, SagaExamples.CompletedTransfer);
         return app;
     }

@@ -21,8 +21,8 @@ public static class SagaListEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapSagaListEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sagas", ListAsync).RequireReader();
-        app.MapGet("/api/sagas/counts", CountsAsync).RequireReader();
+        app.MapGet("/api/sagas", ListAsync).RequireReader().WithTags("Sagas");
+        app.MapGet("/api/sagas/counts", CountsAsync).RequireReader().WithTags("Sagas");
         return app;
     }
 

@@ -17,7 +17,7 @@ public static class TravelBookingEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTravelBookingEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/travel-bookings", StartAsync).RequireStarter().ProducesValidationProblem()
+        app.MapPost("/api/travel-bookings", StartAsync).RequireStarter().WithTags("Travel bookings").ProducesValidationProblem()
             .WithRequestExample(TravelBookingExamples.Start);
         return app;
     }

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Transactions.ServiceDefaults.Configuration;
@@ -23,6 +24,9 @@ public static class BusRegistration
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // A bus that is starting or reconnecting is not ready (readiness answers 503 for Degraded too), but it is
+            // no failure to log on every probe: the broker check says Unhealthy when the broker is unreachable.
+            x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = HealthStatus.Degraded);
             configure(x);
             x.UsingRabbitMq((context, cfg) =>
             {

@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Transactions.ServiceDefaults.Health;
 
@@ -37,10 +40,17 @@ public static class DatabaseRegistration
             .UseSnakeCaseNamingConvention());
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{connectionName.ToLowerInvariant()}",
             tags: [HealthEndpoints.ReadyTag]);
-        builder.Services.AddSingleton(new DatabaseMigration(typeof(TContext).Name, async (services, ct) =>
+        builder.Services.AddSingleton(new DatabaseMigration(typeof(TContext).Name, connectionName, async (services, ct) =>
         {
+            await DatabaseCreation.EnsureExistsAsync(
+                services.GetRequiredService<IOptionsMonitor<DatabaseConnection>>().Get(connectionName).ConnectionString!,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseCreation)), ct);
             await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<TContext>().Database.MigrateAsync(ct);
+            var context = scope.ServiceProvider.GetRequiredService<TContext>();
+            // On a new database EF Core reads the history table before it creates it, and logs that read as a failed
+            // command (npgsql/efcore.pg#3407): created first, the read finds it empty and the first start logs no error.
+            await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+            await context.Database.MigrateAsync(ct);
         }));
         return builder;
     }

@@ -16,7 +16,7 @@ public sealed class BankCrashTests(IsolatedServices services) : IClassFixture<Is
     public async Task The_bank_killed_during_try_and_restarted_leaves_every_transfer_terminal_and_settled_as_its_saga_says()
     {
         await using var system = await BankTransferSystem.StartAsync(services, startBank: false);
-        var bank = await BankProcess.StartAsync(system.BankSettings);
+        var bank = await RunningService.StartAsync(ServiceProcess.Participants, system.BankSettings);
         try
         {
             foreach (var account in Accounts)
@@ -42,7 +42,7 @@ public sealed class BankCrashTests(IsolatedServices services) : IClassFixture<Is
             Assert.True(triedBeforeKill < 2 * Transfers, $"all {triedBeforeKill} branches were tried before the kill");
 
             await bank.DisposeAsync();
-            bank = await BankProcess.StartAsync(system.BankSettings);
+            bank = await RunningService.StartAsync(ServiceProcess.Participants, system.BankSettings);
 
             var outcomes = new List<TransferOutcome>();
             foreach (var (sagaId, plan) in sagas.Zip(plans))

@@ -23,11 +23,21 @@ public static class Eventually
     public static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string because) =>
         Until(condition, ok => ok, timeout, because);
 
-    /// <summary>Waits until a service host answers 200 on /health/ready: its broker and databases are reachable.</summary>
+    /// <summary>
+    /// Waits until a service host answers 200 on /health/ready: its broker and databases are reachable. A process
+    /// that does not listen yet (starting, restarting) is not ready either.
+    /// </summary>
     public static Task Ready(HttpClient client, string name, TimeSpan? timeout = null) =>
         Until(async () =>
         {
-            using var response = await client.GetAsync("/health/ready");
-            return response.IsSuccessStatusCode;
+            try
+            {
+                using var response = await client.GetAsync("/health/ready");
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
         }, timeout ?? TimeSpan.FromSeconds(60), $"{name} is ready");
 }

@@ -36,13 +36,24 @@ public sealed class IsolatedServices : IAsyncLifetime
     /// <summary>Creates an empty database of this class's own and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name)
     {
-        var database = $"{_prefix}_{name}".ToLowerInvariant();
+        var connectionString = NewDatabase(name);
         await using (var admin = new NpgsqlConnection(Servers.PostgresConnectionString("postgres")))
         {
             await admin.OpenAsync();
+            var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
             await command.ExecuteNonQueryAsync();
         }
+        return connectionString;
+    }
+
+    /// <summary>
+    /// The connection string of a database of this class's own that does not exist yet (a service's first start
+    /// creates it); dropped at the end like the others.
+    /// </summary>
+    public string NewDatabase(string name)
+    {
+        var database = $"{_prefix}_{name}".ToLowerInvariant();
         lock (_databases) _databases.Add(database);
         return Servers.PostgresConnectionString(database);
     }

@@ -32,6 +32,24 @@ public sealed partial class ApiDocumentationTests(IsolatedServices services) : I
     }
 
     [Fact]
+    public async Task Operations_are_grouped_under_readable_names_not_class_names()
+    {
+        await using var host = await StartAsync();
+        using var anonymous = host.CreateAnonymousClient();
+
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var tags = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject())
+            .Select(operation => operation.Value.TryGetProperty("tags", out var names)
+                ? string.Join(",", names.EnumerateArray().Select(name => name.GetString()))
+                : "(none)")
+            .ToHashSet();
+        Assert.Equal(["Bank transfers", "Outbox", "Reconciliation", "Saga actions", "Sagas", "Travel bookings"],
+            tags.Order());
+    }
+
+    [Fact]
     public async Task The_interactive_ui_answers_anonymously_and_points_at_the_document()
     {
         await using var host = await StartAsync();

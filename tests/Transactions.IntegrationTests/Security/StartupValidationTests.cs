@@ -34,6 +34,32 @@ public sealed class StartupValidationTests
         Assert.Contains("Security:AllowAnonymousReads", failure.Message);
     }
 
+    [Theory]
+    [InlineData(ServiceProcess.Coordinator, "Coordinator")]
+    [InlineData(ServiceProcess.Participants, "Bank")]
+    public async Task A_service_with_two_bad_settings_exits_with_code_1_and_one_line_naming_each(string service,
+        string database)
+    {
+        var settings = TestApiKey.AddTo(new Dictionary<string, string?>
+        {
+            ["Participants:Enabled:0"] = "bank",
+            ["RabbitMq:Host"] = "127.0.0.1",
+            ["RabbitMq:Port"] = "70000",
+            ["RabbitMq:Username"] = "unused",
+            ["RabbitMq:Password"] = "unused",
+            // ConnectionStrings:{database} is not set: the "Testing" environment has no development defaults.
+        });
+
+        var run = await ServiceProcess.RunToExitAsync(service, settings, TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}: {run.Error}");
+        Assert.Collection(run.ErrorLines.Order(),
+            line => Assert.StartsWith($"Invalid setting ConnectionStrings:{database} is not set", line),
+            line => Assert.StartsWith("Invalid setting RabbitMq:Port:", line));
+        Assert.DoesNotContain("Unhandled exception", run.Output + run.Error);
+        Assert.DoesNotContain("   at ", run.Output + run.Error);
+    }
+
     static Exception StartInProduction(Dictionary<string, string?> settings)
     {
         // Valid but unused: validation stops the host before the broker or the database is contacted.

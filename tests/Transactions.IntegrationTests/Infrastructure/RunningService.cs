@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace Transactions.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A service as a real process of its own (<c>dotnet Transactions.Participants.Sample.dll</c>), so that a test can
+/// kill it the way an operating system would (no shutdown, no flush, unacknowledged messages requeued) and read what
+/// it logs.
+/// </summary>
+public sealed class RunningService : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly StreamWriter _log;
+    readonly List<string> _lines = [];
+    bool _disposed;
+
+    RunningService(Process process, StreamWriter log, HttpClient client)
+    {
+        _process = process;
+        _log = log;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Every line the process has written to its standard output and error so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get { lock (_lines) return _lines.ToList(); }
+    }
+
+    public static async Task<RunningService> StartAsync(string dll, IReadOnlyDictionary<string, string?> settings)
+    {
+        var port = ServiceProcess.FreePort();
+        var start = ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings),
+            "--urls", $"http://127.0.0.1:{port}");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        // Drained so the child never blocks on a full pipe; kept in a file to diagnose a failing test.
+        var file = Path.Combine(Path.GetTempPath(), $"{Path.GetFileNameWithoutExtension(dll)}-{port}.log");
+        var log = new StreamWriter(file) { AutoFlush = true };
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Add(TestApiKey.Header, TestApiKey.Key);
+        var service = new RunningService(process, log, client);
+        process.OutputDataReceived += (_, e) => service.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        await Eventually.Until(async () =>
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"{dll} exited with code {process.ExitCode}.");
+            try
+            {
+                using var response = await client.GetAsync("/health/ready");
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), $"{dll} is ready");
+        return service;
+    }
+
+    /// <summary>Kills the process at once, like SIGKILL, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    void Write(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_lines)
+        {
+            _lines.Add(line);
+            _log.WriteLine(line);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        Client.Dispose();
+        if (!_process.HasExited)
+            await KillAsync();
+        // WaitForExit also waits until the output handlers have seen the end of both streams.
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        lock (_lines)
+            _log.Dispose();
+    }
+}
