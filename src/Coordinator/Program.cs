@@ -20,6 +20,7 @@ return await InvalidConfiguration.ExitOnInvalidAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
 
+    builder.ListenByDefaultOn("http://127.0.0.1:5080");
     builder.AddServiceDefaults();
     builder.AddSecurity();
     builder.AddCoordinatorTelemetry();

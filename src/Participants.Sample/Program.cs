@@ -13,6 +13,7 @@ return await InvalidConfiguration.ExitOnInvalidAsync(async () =>
 
     var participants = ParticipantModules.Selected(builder.Configuration);
 
+    builder.ListenByDefaultOn("http://127.0.0.1:5081");
     builder.AddServiceDefaults();
     builder.AddSecurity();
     builder.AddTelemetry();

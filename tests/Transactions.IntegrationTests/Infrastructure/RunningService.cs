@@ -31,11 +31,19 @@ public sealed class RunningService : IAsyncDisposable
         get { lock (_lines) return _lines.ToList(); }
     }
 
-    public static async Task<RunningService> StartAsync(string dll, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="environmentUrls">
+    /// Given, the address to listen on is passed as a container image passes it, in <c>ASPNETCORE_URLS</c> (from the
+    /// free port chosen), instead of <c>--urls</c>; the service must then answer on 127.0.0.1 at that port.
+    /// </param>
+    public static async Task<RunningService> StartAsync(string dll, IReadOnlyDictionary<string, string?> settings,
+        Func<int, string>? environmentUrls = null)
     {
         var port = ServiceProcess.FreePort();
-        var start = ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings),
-            "--urls", $"http://127.0.0.1:{port}");
+        var start = environmentUrls is null
+            ? ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings), "--urls", $"http://127.0.0.1:{port}")
+            : ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings));
+        if (environmentUrls is not null)
+            start.Environment["ASPNETCORE_URLS"] = environmentUrls(port);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         // Drained so the child never blocks on a full pipe; kept in a file to diagnose a failing test.
         var file = Path.Combine(Path.GetTempPath(), $"{Path.GetFileNameWithoutExtension(dll)}-{port}.log");
