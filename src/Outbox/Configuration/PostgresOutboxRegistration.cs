@@ -38,6 +38,7 @@ public static class PostgresOutboxRegistration
             .ValidateOnStart();
         configurator.TryAddSingleton<OutboxWakeup<TDbContext>>();
         configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
+        configurator.TryAddSingleton<InboxRetentionGuard>();
         configurator.TryAddSingleton<OutboxDispatcher<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.TryAddSingleton<GroupCommitLane<TDbContext>>();
