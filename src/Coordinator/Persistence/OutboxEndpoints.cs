@@ -1,5 +1,6 @@
 using Transactions.Coordinator.OpenApi;
 using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Inbox;
 using Transactions.Outbox.Outbox;
 using Transactions.ServiceDefaults.Http;
 using Transactions.ServiceDefaults.Security;
@@ -30,7 +31,8 @@ public static class OutboxEndpoints
     /// <c>GET /api/outbox</c> (reader): what the delivery service has still to publish. A backlog that only grows, or an
     /// oldest message older than a few seconds, means delivery is stalled or the broker is unreachable.
     /// <c>GET /api/outbox/dead-letters</c> (reader) lists the messages delivery gave up on, and
-    /// <c>POST /api/outbox/dead-letters/{sequenceNumber}/requeue</c> (operator) sends one again once its cause is fixed.
+    /// <c>POST /api/outbox/dead-letters/{sequenceNumber}/requeue</c> (operator) sends one again once its cause is fixed;
+    /// one sent longer ago than the inbox retention only with <c>?force=true</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapOutboxEndpoints(this IEndpointRouteBuilder app)
     {
@@ -45,7 +47,7 @@ public static class OutboxEndpoints
         app.MapPost("/api/outbox/dead-letters/{sequenceNumber:long}/requeue", RequeueAsync).RequireOperator()
             .WithTags("Outbox")
             .WithSummary("Put a dead letter back into delivery, behind what its conversation sent since.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithResponseExample(StatusCodes.Status202Accepted, new RequeuedView(Example.SequenceNumber, Example.MessageId));
         return app;
     }
@@ -81,12 +83,24 @@ public static class OutboxEndpoints
         return Results.Ok(deadLetters.Select(OutboxDeadLetterView.Of));
     }
 
-    static async Task<IResult> RequeueAsync(long sequenceNumber, OutboxBacklog<CoordinatorDbContext> outbox,
-        CancellationToken ct)
+    static async Task<IResult> RequeueAsync(long sequenceNumber, bool? force, OutboxBacklog<CoordinatorDbContext> outbox,
+        InboxRetentionGuard inbox, CancellationToken ct)
     {
-        return await outbox.RequeueAsync(sequenceNumber, ct) is { } messageId
-            ? Results.Accepted(value: new RequeuedView(sequenceNumber, messageId))
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown dead letter",
-                detail: $"No dead letter {sequenceNumber} in the coordinator outbox.");
+        var requeue = await outbox.RequeueAsync(sequenceNumber, force ?? false, ct);
+        return requeue.Status switch
+        {
+            DeadLetterRequeueStatus.Requeued => Results.Accepted(value: new RequeuedView(sequenceNumber, requeue.MessageId!.Value)),
+            DeadLetterRequeueStatus.OlderThanInboxRetention => Results.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Dead letter older than the inbox retention",
+                detail: $"Dead letter {sequenceNumber} was not requeued. {inbox.Refusal(requeue.SentAt!.Value)} Once you " +
+                        "have checked that it was not consumed, requeue it with force=true.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["field"] = "force", ["sentAt"] = requeue.SentAt, ["inboxRetention"] = inbox.Retention.ToString(),
+                    ["force"] = $"/api/outbox/dead-letters/{sequenceNumber}/requeue?force=true",
+                }),
+            _ => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown dead letter",
+                detail: $"No dead letter {sequenceNumber} in the coordinator outbox."),
+        };
     }
 }

@@ -27,5 +27,9 @@ public sealed class ReconciliationContext(ReconciliationRun run, DateTimeOffset 
     }
 }
 
-/// <summary>What the caller asked for: a dry run, and whether to move <c>_error</c> messages back.</summary>
-public sealed record ReconciliationRequest(string Trigger, bool DryRun, bool RequeueErrorQueues, long? Tick = null);
+/// <summary>
+/// What the caller asked for: a dry run, whether to move <c>_error</c> messages back, and whether to move back also
+/// those older than the inbox retention (<see cref="Force"/>), which are otherwise left where they are.
+/// </summary>
+public sealed record ReconciliationRequest(string Trigger, bool DryRun, bool RequeueErrorQueues, long? Tick = null,
+    bool Force = false);

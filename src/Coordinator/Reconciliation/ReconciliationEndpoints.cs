@@ -12,17 +12,18 @@ public static class ReconciliationEndpoints
     {
         var runs = app.MapGroup("/api/reconciliation/runs").WithTags("Reconciliation");
         runs.MapPost("/", StartRun).RequireOperator().WithName("StartReconciliationRun")
-            .WithSummary("Runs reconciliation now; answers with the report, or 202 with its Location if it takes longer.");
+            .WithSummary("Runs reconciliation now; answers with the report, or 202 with its Location if it takes longer. " +
+                         "requeueErrorQueues moves _error messages back, force also those older than the inbox retention.");
         runs.MapGet("/", ListRuns).RequireReader().WithName("ListReconciliationRuns").WithSummary("The latest reports, newest first.");
         runs.MapGet("/{id:guid}", GetRun).RequireReader().WithName("GetReconciliationRun").WithSummary("One report.");
         return runs;
     }
 
     static async Task<Results<Ok<ReconciliationRun>, Accepted<RunStarted>>> StartRun(ReconciliationRequests requests,
-        IOptions<ReconciliationOptions> options, bool? dryRun, bool? requeueErrorQueues, CancellationToken ct)
+        IOptions<ReconciliationOptions> options, bool? dryRun, bool? requeueErrorQueues, bool? force, CancellationToken ct)
     {
         var (id, completion) = await requests.StartAsync(
-            new ReconciliationRequest("request", dryRun ?? false, requeueErrorQueues ?? false), ct);
+            new ReconciliationRequest("request", dryRun ?? false, requeueErrorQueues ?? false, Force: force ?? false), ct);
         var finished = await Task.WhenAny(completion, Task.Delay(options.Value.RequestWait, ct));
         return finished == completion
             ? TypedResults.Ok(await completion)

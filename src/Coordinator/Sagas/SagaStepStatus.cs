@@ -7,6 +7,9 @@ public static class SagaStepStatus
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
 
+    /// <summary>Failed here, then taken by an operator as done outside the coordinator; it keeps its last error.</summary>
+    public const string SettledByHand = "SettledByHand";
+
     /// <summary>The step's request was sent (again).</summary>
     public static SagaStep Sent(this SagaStep step)
     {
@@ -18,6 +21,12 @@ public static class SagaStepStatus
     {
         step.Status = Succeeded;
         step.LastError = null;
+        return step;
+    }
+
+    public static SagaStep SettleByHand(this SagaStep step)
+    {
+        step.Status = SettledByHand;
         return step;
     }
 

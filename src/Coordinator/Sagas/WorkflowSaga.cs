@@ -45,7 +45,7 @@ public sealed class SagaStep
     public string Name { get; set; } = "";
     public string Phase { get; set; } = "";
 
-    /// <summary>Pending, Succeeded, Failed.</summary>
+    /// <summary>Pending, Succeeded, Failed or SettledByHand (<see cref="SagaStepStatus"/>).</summary>
     public string Status { get; set; } = "Pending";
     public int Attempts { get; set; }
     public string? LastError { get; set; }

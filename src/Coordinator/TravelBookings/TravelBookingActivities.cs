@@ -53,7 +53,7 @@ public sealed partial class TravelBookingStateMachine
     static void Refused(TravelBookingState saga, TravelLeg leg, string reason)
     {
         // A participant in another language may explain at length; the saga keeps what its column holds.
-        reason = reason.Length > TravelBookingStateMap.MaxReasonLength ? reason[..TravelBookingStateMap.MaxReasonLength] : reason;
+        reason = Fit(reason, TravelBookingStateMap.MaxReasonLength);
         saga.Step(leg.Name, Reserving).Fail(reason);
         (saga.FailedStep, saga.FailureReason, saga.DeadlineAt) = (leg.Name, reason, null);
     }
@@ -66,18 +66,20 @@ public sealed partial class TravelBookingStateMachine
         var step = c.Saga.Step(leg.Name, Cancelling);
         step.Fail($"Not confirmed after {step.Attempts} attempt(s).");
         c.Saga.DeadlineAt = null;
-        c.Saga.Outcome = $"The {leg.Name} cancellation was not confirmed by {leg.Queue} after {step.Attempts} " +
-                         $"attempt(s), while undoing the booking because the {c.Saga.FailedStep} step failed: " +
-                         $"{c.Saga.FailureReason}";
+        c.Saga.Outcome = Fit($"The {leg.Name} cancellation was not confirmed by {leg.Queue} after {step.Attempts} " +
+                             $"attempt(s), while undoing the booking because the {c.Saga.FailedStep} step failed: " +
+                             $"{c.Saga.FailureReason}", TravelBookingStateMap.MaxOutcomeLength);
         _logger.LogError("Travel booking {BookingId} needs attention: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome);
     };
 
     void Finish(BehaviorContext<TravelBookingState> c)
     {
         c.Saga.DeadlineAt = null;
-        c.Saga.Outcome = c.Saga.FailedStep is null
+        // A booking an operator resolved keeps the outcome written then, which says who settled what by hand and why.
+        c.Saga.Outcome ??= c.Saga.FailedStep is null
             ? "Flight, hotel and car reserved."
-            : $"The {c.Saga.FailedStep} step failed and the steps before it were cancelled: {c.Saga.FailureReason}";
+            : $"The {c.Saga.FailedStep} step failed and the steps before it were cancelled" +
+              (WasSettledByHand(c.Saga) ? " (one by hand)" : "") + $": {c.Saga.FailureReason}";
         _logger.LogInformation("Travel booking {BookingId} ended: {Outcome}", c.Saga.CorrelationId, c.Saga.Outcome);
     }
 
@@ -87,6 +89,13 @@ public sealed partial class TravelBookingStateMachine
 
     static StateMachineCondition<TravelBookingState, DeadlineExpired> HasAttemptsLeft(TravelLeg leg, string phase,
         int attempts) => c => c.Saga.Step(leg.Name, phase).Attempts < attempts;
+
+    /// <summary>Whether an operator took a cancellation as settled by hand: the booking then ends Resolved.</summary>
+    static bool WasSettledByHand(TravelBookingState saga) =>
+        saga.Steps.Exists(s => s.Status == SagaStepStatus.SettledByHand);
+
+    /// <summary>The text cut to what its column holds.</summary>
+    static string Fit(string text, int length) => text.Length > length ? text[..length] : text;
 
     static TravelBookingCompensated CompensatedOf(TravelBookingState s) =>
         new(s.CorrelationId, s.FailedStep ?? "", s.FailureReason ?? "");

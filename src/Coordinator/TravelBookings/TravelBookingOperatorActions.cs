@@ -47,8 +47,37 @@ public sealed partial class TravelBookingStateMachine
             .ThenAsync(c => SagaActionAudit.AppliedAsync(c, $"Resumed compensation with the {leg.Name} cancellation."))
             .GoTo(cancelling, _clock);
 
-    static void ResolvedBy(BehaviorContext<TravelBookingState, ResolveSaga> c) =>
-        c.Saga.Outcome = $"Resolved by {c.Message.Actor}: {c.Message.Reason} (it needed attention because: {c.Saga.Outcome})";
+    /// <summary>
+    /// The unconfirmed cancellation was done after all (its message requeued from _error, or answered late): the
+    /// leg is undone, so compensation goes on with the legs before it, as if it had been confirmed in time.
+    /// </summary>
+    EventActivities<TravelBookingState> ConfirmedLate<T>(Event<T> cancelled, TravelLeg leg) where T : class =>
+        CancelEarlierOrFinish(When(cancelled, c => UnconfirmedLeg(c.Saga) == leg.Name)
+            .Then(Done(leg, Cancelling))
+            .Then(c => c.Saga.Outcome = null), leg);
+
+    /// <summary>
+    /// Takes the unconfirmed cancellation as settled by hand. The legs booked before it are still reserved, so they
+    /// are cancelled, latest first, and the booking ends Resolved once they are: resolving never leaves a seat, room
+    /// or car taken.
+    /// </summary>
+    EventActivities<TravelBookingState> SettleByHand(TravelLeg leg) =>
+        CancelEarlierOrFinish(When(ResolveRequested, c => UnconfirmedLeg(c.Saga) == leg.Name)
+            .Then(c => c.Saga.Outcome = Fit($"Resolved by {c.Message.Actor}: {c.Message.Reason}. " +
+                $"{ResolutionOf(c.Saga, leg)} It needed attention because: {c.Saga.Outcome}",
+                TravelBookingStateMap.MaxOutcomeLength))
+            .Then(c => c.Saga.Step(leg.Name, Cancelling).SettleByHand())
+            .ThenAsync(c => SagaActionAudit.AppliedAsync(c, ResolutionOf(c.Saga, leg))), leg);
+
+    /// <summary>What resolving does while <paramref name="unconfirmed"/>'s cancellation waits on an operator.</summary>
+    static string ResolutionOf(TravelBookingState booking, TravelLeg unconfirmed)
+    {
+        var reserved = unconfirmed.Earlier.Select(leg => $"the {leg.Name} ({leg.Holds(booking)})").ToList();
+        return $"The {unconfirmed.Name} cancellation is taken as settled by hand. " + (reserved.Count == 0
+            ? "Nothing booked before it is left reserved: the booking ends Resolved."
+            : $"Still reserved, so cancelled next, latest first: {string.Join(", then ", reserved)}; " +
+              "the booking ends Resolved once they are.");
+    }
 
     /// <summary>The leg whose cancellation was given up on: the one a booking in NeedsAttention waits on.</summary>
     static string? UnconfirmedLeg(TravelBookingState saga) =>
@@ -73,8 +102,8 @@ public sealed partial class TravelBookingStateMachine
             (SagaActionNames.Compensate, _) =>
                 $"Stop booking: cancel the {leg} (it may have been reserved), then the steps booked before it, " +
                 "latest first.",
-            (SagaActionNames.Resolve, _) =>
-                "Mark the booking Resolved: nothing is sent; the unconfirmed cancellation is taken as settled by hand.",
+            (SagaActionNames.Resolve, _) when TravelLeg.InBookingOrder.FirstOrDefault(l => l.Name == leg) is { } unconfirmed =>
+                ResolutionOf(booking, unconfirmed),
             _ => $"{action} in {state}.",
         };
     }

@@ -12,9 +12,10 @@ namespace Transactions.Coordinator.TravelBookings;
 /// Books a flight, then a hotel, then a car. A refusal undoes the steps already booked, latest first; a step that
 /// does not answer before its deadline is asked again with backoff and, when its attempts run out, undone too (it
 /// may have happened). A cancel that is never confirmed within its bounded attempts leaves the booking in
-/// NeedsAttention with the reason, never silently stuck. An operator may ask a step again now, abandon the booking
-/// while it books (undoing what may have been done), resume the cancellation of a booking that needs attention, or
-/// mark it Resolved once settled by hand.
+/// NeedsAttention with the reason, never silently stuck; a confirmation that arrives late there resumes compensation.
+/// An operator may ask a step again now, abandon the booking while it books (undoing what may have been done), resume
+/// the cancellation of a booking that needs attention, or resolve it: the unconfirmed cancellation is taken as settled
+/// by hand and the legs booked before it, still reserved, are cancelled before it ends Resolved.
 /// </summary>
 public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<TravelBookingState>
 {
@@ -72,8 +73,7 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
         During(BookingFlight,
             When(FlightReserved).Then(Done(Flight, Reserving))
                 .ThenAsync(Reserve(Hotel)).GoTo(BookingHotel, clock),
-            When(FlightRefused).Then(c => Refused(c.Saga, Flight, c.Message.Reason))
-                .Then(Finish).Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, clock),
+            CancelEarlierOrFinish(When(FlightRefused).Then(c => Refused(c.Saga, Flight, c.Message.Reason)), Flight),
             ReserveAgainOrUndo(Flight, CancellingFlight),
             ReserveAgainNow(Flight),
             Abandon(Flight, CancellingFlight));
@@ -81,8 +81,7 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
         During(BookingHotel,
             When(HotelReserved).Then(Done(Hotel, Reserving))
                 .ThenAsync(Reserve(Car)).GoTo(BookingCar, clock),
-            When(HotelRefused).Then(c => Refused(c.Saga, Hotel, c.Message.Reason))
-                .ThenAsync(Cancel(Flight)).GoTo(CancellingFlight, clock),
+            CancelEarlierOrFinish(When(HotelRefused).Then(c => Refused(c.Saga, Hotel, c.Message.Reason)), Hotel),
             ReserveAgainOrUndo(Hotel, CancellingHotel),
             ReserveAgainNow(Hotel),
             Abandon(Hotel, CancellingHotel));
@@ -91,38 +90,40 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
             When(CarReserved).Then(Done(Car, Reserving)).Then(Finish)
                 .Publish(c => new TravelBookingCompleted(c.Saga.CorrelationId))
                 .GoTo(Completed, clock),
-            When(CarRefused).Then(c => Refused(c.Saga, Car, c.Message.Reason))
-                .ThenAsync(Cancel(Hotel)).GoTo(CancellingHotel, clock),
+            CancelEarlierOrFinish(When(CarRefused).Then(c => Refused(c.Saga, Car, c.Message.Reason)), Car),
             ReserveAgainOrUndo(Car, CancellingCar),
             ReserveAgainNow(Car),
             Abandon(Car, CancellingCar));
 
         // Compensation, latest step first.
         During(CancellingCar,
-            When(CarCancelled).Then(Done(Car, Cancelling))
-                .ThenAsync(Cancel(Hotel)).GoTo(CancellingHotel, clock),
+            CancelEarlierOrFinish(When(CarCancelled).Then(Done(Car, Cancelling)), Car),
             CancelAgainOrEscalate(Car),
             CancelAgainNow(Car));
 
         During(CancellingHotel,
-            When(HotelCancelled).Then(Done(Hotel, Cancelling))
-                .ThenAsync(Cancel(Flight)).GoTo(CancellingFlight, clock),
+            CancelEarlierOrFinish(When(HotelCancelled).Then(Done(Hotel, Cancelling)), Hotel),
             CancelAgainOrEscalate(Hotel),
             CancelAgainNow(Hotel));
 
         During(CancellingFlight,
-            When(FlightCancelled).Then(Done(Flight, Cancelling)).Then(Finish)
-                .Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, clock),
+            CancelEarlierOrFinish(When(FlightCancelled).Then(Done(Flight, Cancelling)), Flight),
             CancelAgainOrEscalate(Flight),
             CancelAgainNow(Flight));
 
-        // Left to an operator: resume the unconfirmed cancellation with fresh attempts, or close it as settled by hand.
+        // Left to an operator: resume the unconfirmed cancellation with fresh attempts, or take it as settled by hand
+        // and cancel what is still reserved. Either way nothing booked stays reserved. A confirmation that arrives
+        // after all (its message requeued from _error, a participant back late) resumes compensation by itself.
         During(NeedsAttention,
             ResumeCancelling(Car, CancellingCar),
             ResumeCancelling(Hotel, CancellingHotel),
             ResumeCancelling(Flight, CancellingFlight),
-            When(ResolveRequested).Then(ResolvedBy).GoTo(Resolved, clock)
-                .ThenAsync(c => SagaActionAudit.AppliedAsync(c, "Marked the booking Resolved.")));
+            ConfirmedLate(CarCancelled, Car),
+            ConfirmedLate(HotelCancelled, Hotel),
+            ConfirmedLate(FlightCancelled, Flight),
+            SettleByHand(Car),
+            SettleByHand(Hotel),
+            SettleByHand(Flight));
     }
 
     void CorrelateByBooking()
@@ -137,6 +138,22 @@ public sealed partial class TravelBookingStateMachine : MassTransitStateMachine<
         Event(() => HotelCancelled, e => e.CorrelateById(c => c.Message.BookingId));
         Event(() => FlightCancelled, e => e.CorrelateById(c => c.Message.BookingId));
     }
+
+    /// <summary>
+    /// Once <paramref name="leg"/> is undone (or never happened): cancels the leg booked before it and waits for that,
+    /// or, none being left, ends the booking: Resolved when an operator settled a cancellation by hand, else
+    /// Compensated.
+    /// </summary>
+    EventActivityBinder<TravelBookingState, T> CancelEarlierOrFinish<T>(EventActivityBinder<TravelBookingState, T> binder,
+        TravelLeg leg) where T : class =>
+        leg.Previous is { } previous
+            ? binder.ThenAsync(Cancel(previous)).GoTo(CancellingOf(previous), _clock)
+            : binder.Then(Finish).IfElse(c => WasSettledByHand(c.Saga),
+                resolved => resolved.GoTo(Resolved, _clock),
+                compensated => compensated.Publish(c => CompensatedOf(c.Saga)).GoTo(Compensated, _clock));
+
+    State CancellingOf(TravelLeg leg) =>
+        leg == Car ? CancellingCar : leg == Hotel ? CancellingHotel : CancellingFlight;
 
     /// <summary>
     /// When the step's deadline passes: ask again with a longer deadline, or, its attempts spent, count it as failed

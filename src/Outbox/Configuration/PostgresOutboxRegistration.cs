@@ -17,7 +17,8 @@ public static class PostgresOutboxRegistration
     /// Registers the outbox of <typeparamref name="TDbContext"/> (whose model calls
     /// <see cref="OutboxModelBuilderExtensions.AddTransactionalOutbox"/>): the bus outbox, so that
     /// <see cref="IPublishEndpoint"/> and <see cref="ISendEndpointProvider"/> resolved in a DI scope outside a consumer
-    /// write outbox rows that commit with the caller's <c>SaveChangesAsync</c>; the dispatcher that sends rows as soon
+    /// write outbox rows that commit with the caller's <c>SaveChangesAsync</c> (in a host that registers several
+    /// DbContexts this way they refuse to guess which: use <see cref="DbContextOutbox{TDbContext}"/>); the dispatcher that sends rows as soon
     /// as their transaction commits and deletes them in batches; the delivery service that moves the committed rows the
     /// dispatcher did not send (a crash, a broker outage, other processes' rows) to the broker; and the inbox clean-up. Consumers join with
     /// <see cref="UsePostgresOutbox{TDbContext}"/>.
@@ -38,12 +39,16 @@ public static class PostgresOutboxRegistration
             .ValidateOnStart();
         configurator.TryAddSingleton<OutboxWakeup<TDbContext>>();
         configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
+        configurator.TryAddSingleton<InboxRetentionGuard>();
         configurator.TryAddSingleton<OutboxDispatcher<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.TryAddSingleton<GroupCommitLane<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>
             o.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor<TDbContext>>()));
-        configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, OutboxBusContextProvider<TDbContext>>());
+        configurator.TryAddScoped<DbContextOutbox<TDbContext>>();
+        OutboxDbContexts.In(configurator).Add(typeof(TDbContext),
+            scope => scope.GetRequiredService<DbContextOutbox<TDbContext>>().Context);
+        configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, OutboxBusContextProvider>());
         configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
         configurator.AddHostedService<DispatchedRowsRemover<TDbContext>>();
         configurator.AddHostedService<InboxCleanupService<TDbContext>>();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Transactions.Outbox.Outbox;
 
 using Transactions.Outbox.Dispatch;
+using Transactions.Outbox.Inbox;
 
 namespace Transactions.Outbox.Delivery;
 
@@ -15,6 +16,27 @@ namespace Transactions.Outbox.Delivery;
 /// <param name="DeadLettered">Messages taken out of delivery (<see cref="OutboxDeadLetter"/>), waiting for an operator.</param>
 public sealed record OutboxBacklogSnapshot(long Count, DateTime? OldestSentTime, long DeadLettered);
 
+/// <summary>What became of a request to put a dead letter back into delivery.</summary>
+public enum DeadLetterRequeueStatus
+{
+    /// <summary>Back in delivery.</summary>
+    Requeued,
+
+    /// <summary>No such dead letter (or another caller moved it first).</summary>
+    NotFound,
+
+    /// <summary>
+    /// Left where it is: sent longer ago than the inbox retention (<see cref="InboxRetentionGuard"/>), so it is requeued
+    /// only when forced.
+    /// </summary>
+    OlderThanInboxRetention,
+}
+
+/// <param name="Status">What happened.</param>
+/// <param name="MessageId">The requeued message's id, kept so a consumer that did get it recognises it; null otherwise.</param>
+/// <param name="SentAt">When the dead letter was first sent (UTC); null when there is none.</param>
+public sealed record DeadLetterRequeue(DeadLetterRequeueStatus Status, Guid? MessageId, DateTimeOffset? SentAt);
+
 /// <summary>
 /// The outbox of <typeparamref name="TDbContext"/> seen from outside the delivery service: its backlog for operators
 /// and metrics, and a delivery that runs in the caller, for repairs (reconciliation) when the delivery service is
@@ -22,7 +44,7 @@ public sealed record OutboxBacklogSnapshot(long Count, DateTime? OldestSentTime,
 /// sending a message twice.
 /// </summary>
 public sealed class OutboxBacklog<TDbContext>(IServiceProvider services, IBus bus,
-    IOptions<PostgresOutboxOptions> options, OutboxMetrics metrics, TimeProvider time,
+    IOptions<PostgresOutboxOptions> options, OutboxMetrics metrics, TimeProvider time, InboxRetentionGuard inbox,
     ILogger<OutboxBacklog<TDbContext>> logger)
     where TDbContext : DbContext
 {
@@ -59,20 +81,30 @@ public sealed class OutboxBacklog<TDbContext>(IServiceProvider services, IBus bu
     /// <summary>
     /// Puts dead letter <paramref name="sequenceNumber"/> back into delivery, with a new sequence number (behind what
     /// its conversation sent since) and no attempts counted, and wakes delivery. The message id is kept, so a consumer
-    /// that did get it after all recognises it. Returns that message id; null when there is no such dead letter (or
-    /// another caller moved it first).
+    /// that did get it after all recognises it; one sent longer ago than the inbox retention would not be recognised,
+    /// so it is left a dead letter unless <paramref name="force"/> is set.
     /// </summary>
-    public async Task<Guid?> RequeueAsync(long sequenceNumber, CancellationToken cancellationToken = default)
+    public async Task<DeadLetterRequeue> RequeueAsync(long sequenceNumber, bool force = false,
+        CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var moved = await scope.ServiceProvider.GetRequiredService<TDbContext>().Database
-            .SqlQueryRaw<Guid>(Requeue, sequenceNumber).ToListAsync(cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        // A dead letter's sent time never changes, so checking it before the move cannot let an old one through.
+        var sent = await db.Set<OutboxDeadLetter>().AsNoTracking().Where(d => d.SequenceNumber == sequenceNumber)
+            .Select(d => (DateTime?)d.SentTime).FirstOrDefaultAsync(cancellationToken);
+        if (sent is null)
+            return new DeadLetterRequeue(DeadLetterRequeueStatus.NotFound, null, null);
+        // The outbox stores sent_time as a UTC timestamp without an offset.
+        var sentAt = new DateTimeOffset(DateTime.SpecifyKind(sent.Value, DateTimeKind.Utc));
+        if (!force && inbox.Forgets(sentAt))
+            return new DeadLetterRequeue(DeadLetterRequeueStatus.OlderThanInboxRetention, null, sentAt);
+        var moved = await db.Database.SqlQueryRaw<Guid>(Requeue, sequenceNumber).ToListAsync(cancellationToken);
         if (moved.Count == 0)
-            return null;
-        logger.LogWarning("Outbox dead letter {SequenceNumber} (message {MessageId}) was put back into delivery",
-            sequenceNumber, moved[0]);
+            return new DeadLetterRequeue(DeadLetterRequeueStatus.NotFound, null, null);
+        logger.LogWarning("Outbox dead letter {SequenceNumber} (message {MessageId}, sent at {SentAt}) was put back " +
+            "into delivery{Forced}", sequenceNumber, moved[0], sentAt, force ? " by force" : "");
         services.GetRequiredService<OutboxWakeup<TDbContext>>().Committed();
-        return moved[0];
+        return new DeadLetterRequeue(DeadLetterRequeueStatus.Requeued, moved[0], sentAt);
     }
 
     /// <summary>

@@ -1,28 +1,26 @@
 using MassTransit;
 using MassTransit.DependencyInjection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Transactions.Outbox.Outbox;
 
 /// <summary>
-/// Chooses, per DI scope, where sends and publishes go: inside a consumer to the consume context (which the
-/// consume filter has already pointed at the outbox); elsewhere to <typeparamref name="TDbContext"/>'s outbox.
+/// Chooses, per DI scope, where sends and publishes go: inside a consumer to the consume context (which the consume
+/// filter has already pointed at the outbox); elsewhere to the outbox of the host's one outbox DbContext, or, when the
+/// host has several, to a context that refuses to guess (<see cref="AmbiguousOutboxBusContext"/>).
 /// </summary>
-sealed class OutboxBusContextProvider<TDbContext> : IScopedBusContextProvider<IBus>
-    where TDbContext : DbContext
+sealed class OutboxBusContextProvider : IScopedBusContextProvider<IBus>
 {
     public OutboxBusContextProvider(IBus bus, Bind<IBus, IClientFactory> clientFactory,
         Bind<IBus, IScopedConsumeContextProvider> busConsumeContext, IScopedConsumeContextProvider globalConsumeContext,
-        IServiceProvider provider, TimeProvider time)
+        IServiceProvider provider, OutboxDbContexts contexts)
     {
         if (busConsumeContext.Value.HasContext)
             Context = new ConsumeContextScopedBusContext(busConsumeContext.Value.GetContext(), clientFactory.Value);
         else if (globalConsumeContext.HasContext)
             Context = new ConsumeContextScopedBusContext<IBus>(bus, globalConsumeContext.GetContext(), clientFactory.Value, provider);
         else
-            Context = new OutboxBusContext<TDbContext>(bus, provider.GetRequiredService<TDbContext>(), clientFactory.Value,
-                provider, time);
+            Context = contexts.Single(provider) ?? new AmbiguousOutboxBusContext(contexts.Types, clientFactory.Value, provider);
     }
 
     public ScopedBusContext Context { get; }

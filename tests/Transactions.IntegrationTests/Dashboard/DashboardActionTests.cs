@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RabbitMQ.Client;
+using Transactions.IntegrationTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Transactions.IntegrationTests.Dashboard;
@@ -75,5 +77,39 @@ public sealed class DashboardActionTests(DashboardSystem system)
         await Expect(log).ToContainTextAsync("Refused");
         await Expect(log).ToContainTextAsync("Cancel it too");
         await Expect(log).ToContainTextAsync(transfer.ToString());
+    }
+
+    [Fact]
+    public async Task A_requeue_of_an_error_message_older_than_the_inbox_retention_is_shown_refused_until_forced()
+    {
+        const string queue = "dashboard-age-probe";
+        await using var connection = await system.Services.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await ErrorQueueMessages.PutAsync(channel, queue, DateTime.UtcNow.AddDays(-8));
+        var page = await system.OpenDashboardAsync(DashboardSystem.Operator, "#/reconciliation");
+
+        await page.GetByLabel("also move error queue messages back to their queues").CheckAsync();
+        await RepairAsync(page);
+        var refused = page.Locator("#run-actions tr", new() { HasText = "refused" });
+        await Expect(refused).ToContainTextAsync($"kept 1 message(s) in {queue}_error");
+        await Expect(refused).ToContainTextAsync("inbox retention");
+        await Expect(refused).ToContainTextAsync("force=true");
+        Assert.Equal(1u, await channel.MessageCountAsync(queue + "_error"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "All reports" }).ClickAsync();
+        await page.GetByLabel("also move error queue messages back to their queues").CheckAsync();
+        await page.GetByLabel("even those older than the inbox retention").CheckAsync();
+        await RepairAsync(page);
+        await Expect(page.Locator("#run-actions")).ToContainTextAsync($"moved 1 message(s) back to {queue}");
+        await Expect(page.Locator("#run-actions tr", new() { HasText = "refused" })).ToHaveCountAsync(0);
+        Assert.Equal((1u, 0u), (await channel.MessageCountAsync(queue), await channel.MessageCountAsync(queue + "_error")));
+    }
+
+    /// <summary>Starts a real run from the reconciliation page, confirms it, and waits for its report.</summary>
+    static async Task RepairAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run and repair…" }).ClickAsync();
+        await page.Locator("#confirm-dialog").GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
+        await Expect(page.Locator("#run-facts")).ToContainTextAsync("Completed", new() { Timeout = 60_000 });
     }
 }

@@ -82,6 +82,13 @@ public sealed class IsolatedServices : IAsyncLifetime
             h.PublisherConfirmation = true;
         });
 
+    /// <summary>A connection to this class's vhost, for tests that declare, fill or count queues themselves.</summary>
+    public Task<RabbitMQ.Client.IConnection> ConnectAsync() => new RabbitMQ.Client.ConnectionFactory
+    {
+        HostName = Servers.Amqp.Host, Port = Servers.Amqp.Port, VirtualHost = VirtualHost,
+        UserName = Servers.RabbitUser, Password = Servers.RabbitPassword,
+    }.CreateConnectionAsync();
+
     /// <summary>The management HTTP API, authenticated, for inspecting queues of this vhost.</summary>
     public HttpClient Management => _management ?? throw new InvalidOperationException("Fixture not initialised.");
 

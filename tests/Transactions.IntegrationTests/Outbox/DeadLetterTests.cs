@@ -71,8 +71,8 @@ public sealed class DeadLetterTests(IsolatedServices services) : IClassFixture<I
         await using (var db = OutboxTestHost.Open(connectionString))
             await db.Database.ExecuteSqlAsync(
                 $"UPDATE outbox_dead_letter SET destination_address = {realAddress} WHERE sequence_number = {dead.SequenceNumber}");
-        Assert.Equal(dead.MessageId, await outbox.RequeueAsync(dead.SequenceNumber));
-        Assert.Null(await outbox.RequeueAsync(dead.SequenceNumber));
+        Assert.Equal(dead.MessageId, (await outbox.RequeueAsync(dead.SequenceNumber)).MessageId);
+        Assert.Equal(DeadLetterRequeueStatus.NotFound, (await outbox.RequeueAsync(dead.SequenceNumber)).Status);
 
         await Eventually.Until(() => Task.FromResult(deliveries.Count(poison)), n => n == 1, Timeout,
             "the requeued message is delivered");

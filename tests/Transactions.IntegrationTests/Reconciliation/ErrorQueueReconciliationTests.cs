@@ -16,7 +16,7 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         await using var host = CoordinatorHost.Create(services, await services.CreateDatabaseAsync("coordinator"),
             new Dictionary<string, string?> { ["Reconciliation:ScheduleEnabled"] = "false" });
         using var client = host.CreateClient();
-        await using var connection = await Connect();
+        await using var connection = await services.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
         await channel.QueueDeclareAsync(Queue + "_error", durable: true, exclusive: false, autoDelete: false);
@@ -47,6 +47,33 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
     }
 
     [Fact]
+    public async Task An_error_message_older_than_the_inbox_retention_stays_unless_the_run_is_forced()
+    {
+        const string queue = "reconciliation-age-probe";
+        await using var host = CoordinatorHost.Create(services, await services.CreateDatabaseAsync("error_age"),
+            new Dictionary<string, string?> { ["Reconciliation:ScheduleEnabled"] = "false" });
+        using var client = host.CreateClient();
+        await using var connection = await services.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        // The inbox retention is 7 days by default.
+        await ErrorQueueMessages.PutAsync(channel, queue, DateTime.UtcNow.AddDays(-8));
+        await ErrorQueueMessages.PutAsync(channel, queue, DateTime.UtcNow.AddMinutes(-1));
+
+        var repair = await Run(client, "?requeueErrorQueues=true");
+        Assert.Contains(repair.Actions, a => a.Subject == queue + "_error" && a.Action.Contains("moved 1") && a.Result == "ok");
+        var refusal = Assert.Single(repair.Actions, a => a.Subject == queue + "_error" && a.Result == "refused");
+        Assert.Contains("kept 1 message(s)", refusal.Action);
+        Assert.Contains("inbox retention (7.00:00:00)", refusal.Action);
+        Assert.Contains("force=true", refusal.Action);
+        Assert.Equal((1u, 1u), (await channel.MessageCountAsync(queue), await channel.MessageCountAsync(queue + "_error")));
+
+        var forced = await Run(client, "?requeueErrorQueues=true&force=true");
+        Assert.Contains(forced.Actions, a => a.Subject == queue + "_error" && a.Action.Contains("moved 1"));
+        Assert.DoesNotContain(forced.Actions, a => a.Result == "refused");
+        Assert.Equal((2u, 0u), (await channel.MessageCountAsync(queue), await channel.MessageCountAsync(queue + "_error")));
+    }
+
+    [Fact]
     public async Task An_unknown_run_is_a_404_problem()
     {
         await using var host = CoordinatorHost.Create(services, await services.CreateDatabaseAsync("unknown"),
@@ -63,10 +90,4 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ReconciliationRun>())!;
     }
-
-    Task<IConnection> Connect() => new ConnectionFactory
-    {
-        HostName = services.Servers.Amqp.Host, Port = services.Servers.Amqp.Port, VirtualHost = services.VirtualHost,
-        UserName = services.Servers.RabbitUser, Password = services.Servers.RabbitPassword,
-    }.CreateConnectionAsync();
 }

@@ -21,7 +21,7 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         // acts, as with a delivery service that died or stalled.
         await using var host = WithoutDelivery(database);
         using var client = host.CreateClient();
-        await using var connection = await Connect();
+        await using var connection = await services.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
         await PlantStaleRowAsync(database, TimeSpan.FromMinutes(5));
@@ -54,18 +54,7 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         await using var host = WithoutDelivery(database);
         using var client = host.CreateClient();
         await PlantStaleRowAsync(database, TimeSpan.Zero);
-        // What the delivery service does after the last failed attempt, here by hand: the row moves to the dead letters.
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync();
-            await using var move = new NpgsqlCommand(
-                "WITH moved AS (DELETE FROM outbox_message RETURNING *) INSERT INTO outbox_dead_letter (sequence_number, " +
-                "partition_key, message_id, destination_address, sent_time, content_type, message_type, body, " +
-                "delivery_attempts, error, dead_lettered_at) SELECT sequence_number, partition_key, message_id, " +
-                "destination_address, sent_time, content_type, message_type, body, 10, 'refused by the broker', now() " +
-                "FROM moved", connection);
-            Assert.Equal(1, await move.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await DeadLetterAllAsync(database));
 
         var backlog = await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox");
         Assert.Equal((0L, 1L), (backlog!.Count, backlog.DeadLettered));
@@ -89,6 +78,57 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         backlog = await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox");
         Assert.Equal((1L, 0L), (backlog!.Count, backlog.DeadLettered));
         Assert.Equal(1L, await OutboxRowsAsync(host));
+    }
+
+    [Fact]
+    public async Task A_dead_letter_older_than_the_inbox_retention_is_requeued_only_when_forced()
+    {
+        var database = await services.CreateDatabaseAsync("coordinator_old_dead_letter");
+        await using var host = WithoutDelivery(database);
+        using var client = host.CreateClient();
+        // The inbox retention is 7 days by default: one dead letter sent 8 days ago, one sent a minute ago.
+        await PlantStaleRowAsync(database, TimeSpan.FromDays(8));
+        await PlantStaleRowAsync(database, TimeSpan.FromMinutes(1));
+        Assert.Equal(2, await DeadLetterAllAsync(database));
+        var deadLetters = (await client.GetFromJsonAsync<OutboxDeadLetterView[]>("/api/outbox/dead-letters"))!;
+        var old = deadLetters.MinBy(d => d.SentAt)!;
+        var young = deadLetters.MaxBy(d => d.SentAt)!;
+
+        using var refused = await client.PostAsync($"/api/outbox/dead-letters/{old.SequenceNumber}/requeue", null);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("force", problem.GetProperty("field").GetString());
+        Assert.Contains("inbox retention (7.00:00:00)", problem.GetProperty("detail").GetString());
+        Assert.Contains("force=true", problem.GetProperty("detail").GetString());
+        Assert.Equal((0L, 2L), await BacklogAsync(client));
+
+        using var youngRequeued = await client.PostAsync($"/api/outbox/dead-letters/{young.SequenceNumber}/requeue", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, youngRequeued.StatusCode);
+        using var forced = await client.PostAsync($"/api/outbox/dead-letters/{old.SequenceNumber}/requeue?force=true", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, forced.StatusCode);
+        Assert.Equal(old.MessageId, (await forced.Content.ReadFromJsonAsync<OutboxEndpoints.RequeuedView>())!.MessageId);
+        Assert.Equal((2L, 0L), await BacklogAsync(client));
+    }
+
+    static async Task<(long Count, long DeadLettered)> BacklogAsync(HttpClient client)
+    {
+        var backlog = (await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox"))!;
+        return (backlog.Count, backlog.DeadLettered);
+    }
+
+    /// <summary>What the delivery service does after the last failed attempt, here by hand: rows move to the dead letters.</summary>
+    static async Task<int> DeadLetterAllAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var move = new NpgsqlCommand(
+            "WITH moved AS (DELETE FROM outbox_message RETURNING *) INSERT INTO outbox_dead_letter (sequence_number, " +
+            "partition_key, message_id, destination_address, sent_time, content_type, message_type, body, " +
+            "delivery_attempts, error, dead_lettered_at) SELECT sequence_number, partition_key, message_id, " +
+            "destination_address, sent_time, content_type, message_type, body, 10, 'refused by the broker', now() " +
+            "FROM moved", connection);
+        return await move.ExecuteNonQueryAsync();
     }
 
     /// <summary>A coordinator with neither its delivery service nor scheduled runs: only the test's requests act.</summary>
@@ -134,10 +174,4 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ReconciliationRun>())!;
     }
-
-    Task<IConnection> Connect() => new ConnectionFactory
-    {
-        HostName = services.Servers.Amqp.Host, Port = services.Servers.Amqp.Port, VirtualHost = services.VirtualHost,
-        UserName = services.Servers.RabbitUser, Password = services.Servers.RabbitPassword,
-    }.CreateConnectionAsync();
 }

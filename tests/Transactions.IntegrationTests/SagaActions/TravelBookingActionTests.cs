@@ -32,26 +32,31 @@ public sealed class NeedsAttentionActionTests(FailingHotelCancellationsSystem sy
         Assert.Equal(HttpStatusCode.Conflict, conflictStatus);
         Assert.Contains("NeedsAttention", conflict.GetProperty("detail").GetString());
 
-        // Resolve: a dry run first, then for real. Nothing is sent to the hotel; the booking ends Resolved.
+        // Resolve: a dry run first says what is still reserved, then for real. The hotel's cancellation is taken as
+        // settled by hand, so nothing more goes to the hotel; the flight, still reserved, is cancelled; then Resolved.
         const string settledByHand = "Hotel confirmed by phone that the room is released (ticket OPS-7)";
         var (dryStatus, dry) = await ActAsync(api, settled.BookingId, "resolve", settledByHand, dryRun: true);
         Assert.Equal((HttpStatusCode.OK, "DryRun"), (dryStatus, dry.GetProperty("status").GetString()));
+        Assert.Contains($"the flight ({settled.Seats} seat(s) on flight {settled.FlightNumber}",
+            dry.GetProperty("detail").GetString());
         Assert.Equal("NeedsAttention", (await SagaAsync(api, settled.BookingId)).GetProperty("state").GetString());
+        Assert.Equal("Reserved", await settled.ReservationAsync(system, "flights"));
         var (resolveStatus, resolve) = await ActAsync(api, settled.BookingId, "resolve", settledByHand);
         Assert.Equal(HttpStatusCode.Accepted, resolveStatus);
-        Assert.Equal("Applied", (await CompletedAsync(api, settled.BookingId, resolve)).GetProperty("status").GetString());
-        var resolved = await SagaAsync(api, settled.BookingId);
-        Assert.Equal("Resolved", resolved.GetProperty("state").GetString());
+        var applied = await CompletedAsync(api, settled.BookingId, resolve);
+        Assert.Equal(("Applied", dry.GetProperty("detail").GetString()),
+            (applied.GetProperty("status").GetString(), applied.GetProperty("detail").GetString()));
+        var resolved = await InStateAsync(api, settled.BookingId, "Resolved");
         Assert.True(resolved.GetProperty("isTerminal").GetBoolean());
         Assert.Contains(settledByHand, resolved.GetProperty("outcome").GetString());
+        Assert.Equal("Cancelled", await settled.ReservationAsync(system, "flights"));
         Assert.Equal("Reserved", await settled.ReservationAsync(system, "hotels"));
+        var (seatsHeld, _, carsHeld) = await settled.ReservedAsync(system);
+        Assert.Equal(0, seatsHeld);
+        Assert.All(carsHeld, units => Assert.Equal(0, units));
 
         // The hotels service is fixed: retry resumes compensation with fresh attempts, and it completes.
-        await system.StopParticipantAsync("hotels");
-        await system.StartParticipantAsync("hotels", new Dictionary<string, string?>
-        {
-            ["Hotels:FaultInjection:FailCancellations"] = "false",
-        });
+        await system.FixHotelCancellationsAsync();
         var (retryStatus, retry) = await ActAsync(api, resumed.BookingId, "retry", "Hotels deployed the fix");
         Assert.Equal(HttpStatusCode.Accepted, retryStatus);
         Assert.Equal("Applied", (await CompletedAsync(api, resumed.BookingId, retry)).GetProperty("status").GetString());

@@ -18,6 +18,21 @@ public sealed class FailingHotelCancellationsSystem : TravelBookingSystem
         coordinator["TravelBookings:CancelAttempts"] = CancelAttempts.ToString();
         coordinator["SagaDeadlines:PollInterval"] = "00:00:00.200";
     }
+
+    /// <summary>Proof the fault happened: a failed hotel cancellation reached the hotels' error queue.</summary>
+    public Task HotelCancellationFailedAsync() =>
+        Eventually.Until(() => QueueDepthAsync(TravelBookingQueues.Hotels + "_error"), d => d >= 1,
+            TimeSpan.FromSeconds(30), "a failed hotel cancellation is in hotel-reservations_error");
+
+    /// <summary>The hotels service is fixed: restarted with its cancellations working again.</summary>
+    public async Task FixHotelCancellationsAsync()
+    {
+        await StopParticipantAsync("hotels");
+        await StartParticipantAsync("hotels", new Dictionary<string, string?>
+        {
+            ["Hotels:FaultInjection:FailCancellations"] = "false",
+        });
+    }
 }
 
 public sealed class TravelBookingNeedsAttentionTests(FailingHotelCancellationsSystem system)
@@ -38,8 +53,7 @@ public sealed class TravelBookingNeedsAttentionTests(FailingHotelCancellationsSy
         Assert.Equal(FailingHotelCancellationsSystem.CancelAttempts,
             saga.Steps.Single(s => s.Name == "hotel" && s.Phase == "cancel").Attempts);
         // Proof the fault happened: the failed cancellations ended in the hotels' error queue, after bounded retries.
-        await Eventually.Until(() => system.QueueDepthAsync(TravelBookingQueues.Hotels + "_error"), d => d >= 1,
-            TimeSpan.FromSeconds(30), "a failed hotel cancellation is in hotel-reservations_error");
+        await system.HotelCancellationFailedAsync();
         // Nothing was undone behind the operator's back: the hotel and the flight are still reserved.
         Assert.Equal("Reserved", await trip.ReservationAsync(system, "hotels"));
         Assert.Equal("Reserved", await trip.ReservationAsync(system, "flights"));
@@ -51,5 +65,46 @@ public sealed class TravelBookingNeedsAttentionTests(FailingHotelCancellationsSy
         var outcome = view.GetProperty("outcome").GetString()!;
         Assert.Contains("hotel cancellation was not confirmed", outcome);
         Assert.Contains(TravelBookingSystem.RefusedCarClass, outcome);
+    }
+}
+
+/// <summary>
+/// A booking left in NeedsAttention whose hotel cancellations sit in <c>hotel-reservations_error</c>: once the hotels
+/// service is fixed and the error queue requeued, the late confirmation finishes compensation with no saga action.
+/// </summary>
+public sealed class LateCancellationTests(FailingHotelCancellationsSystem system)
+    : IClassFixture<FailingHotelCancellationsSystem>
+{
+    [Fact]
+    public async Task A_cancellation_requeued_after_the_booking_needed_attention_resumes_compensation_and_frees_every_leg()
+    {
+        var trip = Trip.New(carClass: TravelBookingSystem.RefusedCarClass);
+        await trip.SeedAsync(system, seats: 10, rooms: 5, cars: 5);
+        var before = await trip.ReservedAsync(system);
+        using var started = await system.Api.PostAsJsonAsync("/api/travel-bookings", trip.Request());
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal("NeedsAttention", (await system.TerminalAsync(trip.BookingId))!.CurrentState);
+        // The fault happened: the hotel cancellations failed into the error queue, and the flight and hotel are held.
+        await system.HotelCancellationFailedAsync();
+        var held = await trip.ReservedAsync(system);
+        Assert.Equal(before.Flight + trip.Seats, held.Flight);
+        Assert.All(held.Hotel.Zip(before.Hotel), night => Assert.Equal(night.Second + 1, night.First));
+
+        await system.FixHotelCancellationsAsync();
+        using var requeue = await system.Api.PostAsync("/api/reconciliation/runs?requeueErrorQueues=true", null);
+        Assert.True(requeue.IsSuccessStatusCode, $"reconciliation answered {requeue.StatusCode}");
+
+        var saga = await Eventually.Until(() => system.SagaAsync(trip.BookingId), s => s?.CurrentState == "Compensated",
+            TimeSpan.FromSeconds(60), "the late hotel cancellation resumes compensation");
+        Assert.Contains(saga!.History, t => t is { From: "NeedsAttention", To: "CancellingFlight", Event: "HotelCancelled" });
+        var actions = await system.Api.GetFromJsonAsync<JsonElement>($"/api/sagas/{trip.BookingId}/actions");
+        Assert.Equal(0, actions.GetArrayLength());
+        Assert.Equal("Cancelled", await trip.ReservationAsync(system, "flights"));
+        Assert.Equal("Cancelled", await trip.ReservationAsync(system, "hotels"));
+        Assert.NotEqual("Reserved", await trip.ReservationAsync(system, "cars"));
+        var after = await trip.ReservedAsync(system);
+        Assert.Equal(before.Flight, after.Flight);
+        Assert.Equal(before.Hotel, after.Hotel);
+        Assert.Equal(before.Car, after.Car);
     }
 }

@@ -1,9 +1,12 @@
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Transactions.Contracts.TravelBookings;
 using Transactions.Coordinator.Deadlines;
+using Transactions.Coordinator.Persistence;
+using Transactions.Coordinator.SagaActions;
 using Transactions.Coordinator.TravelBookings;
 
 namespace Transactions.UnitTests.TravelBookings;
@@ -29,6 +32,7 @@ public sealed class TravelBookingHarness : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(Script)
+            .AddScoped(_ => AuditContext())
             .AddMassTransitTestHarness(x =>
             {
                 x.AddTravelBookings(saga => saga.InMemoryRepository());
@@ -49,6 +53,50 @@ public sealed class TravelBookingHarness : IAsyncDisposable
     public ISagaStateMachineTestHarness<TravelBookingStateMachine, TravelBookingState> Saga { get; }
 
     public Task StartAsync() => Harness.Start();
+
+    /// <summary>The audit records of the actions a test asked for, which the saga completes as it handles them.</summary>
+    public List<SagaActionRecord> Actions { get; } = [];
+
+    /// <summary>
+    /// A context that already tracks <see cref="Actions"/>, so the saga finds and completes them there; it never
+    /// connects, since the in-memory saga repository saves nothing.
+    /// </summary>
+    CoordinatorDbContext AuditContext()
+    {
+        var db = new CoordinatorDbContext(new DbContextOptionsBuilder<CoordinatorDbContext>()
+            .UseNpgsql("Host=unused.invalid").Options);
+        lock (Actions)
+            foreach (var record in Actions)
+                db.Attach(record);
+        return db;
+    }
+
+    /// <summary>Asks the saga for an operator's action, as the API does, and waits until the saga has consumed it.</summary>
+    public async Task<SagaActionRecord> ActAsync(Guid bookingId, string action, string reason)
+    {
+        var record = new SagaActionRecord { ActionId = NewId.NextGuid(), SagaId = bookingId, Action = action, Reason = reason };
+        lock (Actions)
+            Actions.Add(record);
+        var command = SagaActionNames.Commands[action];
+        await Harness.Bus.Publish(command.Create(bookingId, record.ActionId, "ops-test", reason), command.Type);
+        Assert.True(await Saga.Consumed.Any(m => m.MessageObject is ISagaActionCommand c && c.ActionId == record.ActionId));
+        return record;
+    }
+
+    /// <summary>
+    /// Books a trip whose <paramref name="refused"/> step is refused and whose <paramref name="unconfirmed"/>
+    /// cancellation is never answered, and lets every cancel deadline pass: the booking then needs attention.
+    /// </summary>
+    public async Task<TravelBookingState> NeedingAttentionAsync(Guid bookingId, string refused, string unconfirmed)
+    {
+        Script.Refuse.Add(refused);
+        Script.SilentOnCancel.Add(unconfirmed);
+        await BookAsync(bookingId);
+        await InStateAsync(bookingId, Machine.GetState($"Cancelling{char.ToUpperInvariant(unconfirmed[0])}{unconfirmed[1..]}"));
+        for (var attempt = 1; attempt <= CancelAttempts; attempt++)
+            await ExpireDeadlineAsync(bookingId);
+        return await InStateAsync(bookingId, Machine.NeedsAttention);
+    }
 
     public static StartTravelBooking Trip(Guid bookingId) => new(bookingId,
         "TX100", new DateOnly(2030, 2, 1), 2, "grand-hotel", new DateOnly(2030, 2, 1), 3,

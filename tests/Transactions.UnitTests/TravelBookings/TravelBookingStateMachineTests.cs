@@ -81,15 +81,8 @@ public sealed class TravelBookingStateMachineTests : IAsyncLifetime
     [Fact]
     public async Task A_cancel_never_confirmed_within_its_attempts_leaves_the_booking_needing_attention_with_the_reason()
     {
-        _t.Script.Refuse.Add("car");
-        _t.Script.SilentOnCancel.Add("hotel");
-        await _t.BookAsync(_bookingId);
-        await _t.InStateAsync(_bookingId, _t.Machine.CancellingHotel);
+        var saga = await _t.NeedingAttentionAsync(_bookingId, refused: "car", unconfirmed: "hotel");
 
-        for (var attempt = 1; attempt <= TravelBookingHarness.CancelAttempts; attempt++)
-            await _t.ExpireDeadlineAsync(_bookingId);
-
-        var saga = await _t.InStateAsync(_bookingId, _t.Machine.NeedsAttention);
         Assert.Equal(TravelBookingHarness.CancelAttempts, _t.Script.Commands.Count(c => c == "cancel hotel"));
         Assert.Null(saga.DeadlineAt);
         Assert.Contains("hotel cancellation was not confirmed", saga.Outcome);

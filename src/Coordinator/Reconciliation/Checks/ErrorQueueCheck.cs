@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using Transactions.Outbox.Inbox;
 using Transactions.ServiceDefaults.Messaging;
 
 namespace Transactions.Coordinator.Reconciliation.Checks;
@@ -10,10 +12,11 @@ namespace Transactions.Coordinator.Reconciliation.Checks;
 /// <summary>
 /// Counts the messages in every <c>_error</c> queue of our virtual host (through the management API) and, only when
 /// the caller asks, moves them back to the queue they failed in. A message is removed from the error queue only
-/// after the broker confirmed its copy, so a crash mid-way duplicates at worst, and consumers are idempotent.
+/// after the broker confirmed its copy, so a crash mid-way duplicates at worst, and consumers are idempotent: within
+/// the inbox retention. A message sent longer ago than that stays in the error queue unless the run is forced.
 /// </summary>
 public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<ReconciliationOptions> limits,
-    IHttpClientFactory http) : IReconciliationCheck
+    IHttpClientFactory http, InboxRetentionGuard inbox) : IReconciliationCheck
 {
     const string Suffix = "_error";
 
@@ -48,8 +51,13 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
             if (context.DryRun || !context.Request.RequeueErrorQueues)
                 continue;
             var target = queue[..^Suffix.Length];
-            var moved = await MoveBackAsync(channel, queue, target, limits.Value.BatchLimit, cancellationToken);
+            var (moved, kept) = await MoveBackAsync(channel, queue, target, limits.Value.BatchLimit,
+                context.Request.Force, cancellationToken);
             context.Did(Name, queue, $"moved {moved} message(s) back to {target}", "ok");
+            if (kept is { } oldest)
+                context.Did(Name, queue, $"kept {oldest.Count} message(s) in {queue}. The oldest was not requeued: " +
+                    $"{inbox.Refusal(oldest.SentAt)} Once you have checked they were not consumed, run again with " +
+                    "requeueErrorQueues=true&force=true to move them too.", "refused");
         }
     }
 
@@ -63,15 +71,26 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
         }.CreateConnectionAsync(cancellationToken);
     }
 
-    static async Task<int> MoveBackAsync(IChannel channel, string from, string to, int limit,
-        CancellationToken cancellationToken)
+    /// <returns>
+    /// How many messages moved, and, when some were kept for being older than the inbox retention, how many and when
+    /// the oldest of them was sent.
+    /// </returns>
+    async Task<(int Moved, (int Count, DateTimeOffset SentAt)? Kept)> MoveBackAsync(IChannel channel, string from,
+        string to, int limit, bool force, CancellationToken cancellationToken)
     {
         var moved = 0;
-        while (moved < limit)
+        var kept = new List<(ulong DeliveryTag, DateTimeOffset SentAt)>();
+        while (moved + kept.Count < limit)
         {
             var message = await channel.BasicGetAsync(from, autoAck: false, cancellationToken);
             if (message is null)
                 break;
+            if (!force && SentAt(message) is { } sentAt && inbox.Forgets(sentAt))
+            {
+                // Held unacknowledged until the end, so the next get reads past it; then given back to the queue.
+                kept.Add((message.DeliveryTag, sentAt));
+                continue;
+            }
             var properties = new BasicProperties(message.BasicProperties);
             // Publishing to the default exchange with the queue's name routes straight to that queue; with
             // confirmation tracking on, the await returns once the broker has it.
@@ -79,7 +98,32 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             moved++;
         }
-        return moved;
+        foreach (var (deliveryTag, _) in kept)
+            await channel.BasicNackAsync(deliveryTag, multiple: false, requeue: true, cancellationToken);
+        return (moved, kept.Count == 0 ? null : (kept.Count, kept.Min(k => k.SentAt)));
+    }
+
+    /// <summary>
+    /// When the message was first sent: the <c>sentTime</c> of MassTransit's envelope, else the AMQP timestamp; null
+    /// when it carries neither, and nothing then shows it to be old.
+    /// </summary>
+    static DateTimeOffset? SentAt(BasicGetResult message)
+    {
+        try
+        {
+            using var envelope = JsonDocument.Parse(message.Body);
+            if (envelope.RootElement.ValueKind == JsonValueKind.Object &&
+                envelope.RootElement.TryGetProperty("sentTime", out var sentTime) &&
+                sentTime.TryGetDateTimeOffset(out var sent))
+                return sent;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: only the AMQP timestamp can tell.
+        }
+        return message.BasicProperties.IsTimestampPresent()
+            ? DateTimeOffset.FromUnixTimeSeconds(message.BasicProperties.Timestamp.UnixTime)
+            : null;
     }
 
     sealed record QueueInfo(string Name);

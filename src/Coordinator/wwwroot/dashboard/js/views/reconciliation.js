@@ -11,16 +11,20 @@ export async function runsView() {
   const runs = await get('/api/reconciliation/runs');
   const result = h('div', { id: 'run-result', role: 'status' });
   const requeue = h('input', { type: 'checkbox', id: 'requeue-error-queues' });
+  // Messages older than the inbox retention are kept (the report says so, with result "refused") unless forced.
+  const force = h('input', { type: 'checkbox', id: 'requeue-force' });
+  const options = () => ({ requeueErrorQueues: requeue.checked, force: force.checked });
   return {
     node: h('section', { class: 'reconciliation' },
       h('h2', {}, 'Reconciliation'),
       h('p', { class: 'hint' }, 'A run finds stuck sagas, stale outbox messages, error queue messages and bank ' +
         'transfers that contradict the bank. A dry run only reports; a real run also repairs.'),
       h('div', { class: 'buttons' },
-        h('button', { type: 'button', id: 'run-dry', onclick: () => start(true, requeue.checked, result) }, 'Dry run now'),
-        h('button', { type: 'button', id: 'run-real', class: 'danger', onclick: () => start(false, requeue.checked, result) },
+        h('button', { type: 'button', id: 'run-dry', onclick: () => start(true, options(), result) }, 'Dry run now'),
+        h('button', { type: 'button', id: 'run-real', class: 'danger', onclick: () => start(false, options(), result) },
           'Run and repair…'),
-        h('label', {}, requeue, ' also move error queue messages back to their queues')),
+        h('label', {}, requeue, ' also move error queue messages back to their queues'),
+        h('label', {}, force, ' even those older than the inbox retention (they may be consumed twice)')),
       result,
       table([
         ['Started', runLink],
@@ -34,12 +38,12 @@ export async function runsView() {
   };
 }
 
-async function start(dryRun, requeueErrorQueues, result) {
+async function start(dryRun, { requeueErrorQueues, force }, result) {
   if (!dryRun && !await confirmed('Run reconciliation now and repair what it finds?'))
     return;
   fill(result, h('p', { class: 'loading' }, 'Running…'));
   try {
-    const { status, data } = await call('/api/reconciliation/runs', { method: 'POST', query: { dryRun, requeueErrorQueues } });
+    const { status, data } = await call('/api/reconciliation/runs', { method: 'POST', query: { dryRun, requeueErrorQueues, force } });
     // 202: the run goes on in the coordinator; its report page follows it.
     navigate(`#/reconciliation/${status === 202 ? data.runId : data.id}`);
   } catch (error) {
@@ -90,7 +94,8 @@ function report(run) {
       ['Age', f => age(f.ageSeconds)],
     ], run.findings, 'Nothing found: everything is consistent.', { id: 'run-findings' }),
     h('h3', {}, 'Repairs'),
-    table([['Check', a => a.check], ['Subject', a => subject(a.subject)], ['Did', a => a.action], ['Result', a => a.result]],
+    table([['Check', a => a.check], ['Subject', a => subject(a.subject)], ['Did', a => a.action],
+      ['Result', a => badge(a.result, { ok: 'ok', refused: 'bad' }[a.result] ?? '')]],
       run.actions, run.dryRun ? 'None: a dry run repairs nothing.' : 'Nothing needed repair.', { id: 'run-actions' }),
     run.errors.length ? [h('h3', {}, 'Checks that failed'), h('ul', { class: 'errors' }, run.errors.map(e => h('li', {}, e)))] : null,
   ];

@@ -34,7 +34,7 @@ function content(saga, actions, refresh) {
     table([
       ['Step', s => s.name],
       ['Phase', s => s.phase],
-      ['Status', s => badge(s.status, { Succeeded: 'ok', Failed: 'bad', Pending: 'active' }[s.status] ?? '')],
+      ['Status', s => badge(s.status, { Succeeded: 'ok', SettledByHand: 'ok', Failed: 'bad', Pending: 'active' }[s.status] ?? '')],
       ['Attempts', s => String(s.attempts)],
       ['Last error', s => s.lastError ?? ''],
     ], saga.steps, 'No step has started.', { id: 'saga-steps' }),
