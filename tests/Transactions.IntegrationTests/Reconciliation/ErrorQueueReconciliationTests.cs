@@ -23,18 +23,18 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         for (var i = 0; i < 3; i++)
             await channel.BasicPublishAsync("", Queue + "_error", new byte[] { (byte)i });
 
-        var dry = await Run(client, "?dryRun=true&requeueErrorQueues=true");
+        var dry = await ReconciliationApi.RunAsync(client, "?dryRun=true&requeueErrorQueues=true");
         var finding = Assert.Single(dry.Findings, f => f.Subject == Queue + "_error");
         Assert.Contains("3 message(s)", finding.Detail);
         Assert.Empty(dry.Actions);
         Assert.Equal(3u, await channel.MessageCountAsync(Queue + "_error"));
 
-        var reportOnly = await Run(client, "");
+        var reportOnly = await ReconciliationApi.RunAsync(client, "");
         Assert.Single(reportOnly.Findings, f => f.Subject == Queue + "_error");
         Assert.Empty(reportOnly.Actions);
         Assert.Equal(3u, await channel.MessageCountAsync(Queue + "_error"));
 
-        var repair = await Run(client, "?requeueErrorQueues=true");
+        var repair = await ReconciliationApi.RunAsync(client, "?requeueErrorQueues=true");
         Assert.Contains(repair.Actions, a => a.Subject == Queue + "_error" && a.Action.Contains("moved 3"));
         Assert.Equal(0u, await channel.MessageCountAsync(Queue + "_error"));
         Assert.Equal(3u, await channel.MessageCountAsync(Queue));
@@ -59,7 +59,7 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         await ErrorQueueMessages.PutAsync(channel, queue, DateTime.UtcNow.AddDays(-8));
         await ErrorQueueMessages.PutAsync(channel, queue, DateTime.UtcNow.AddMinutes(-1));
 
-        var repair = await Run(client, "?requeueErrorQueues=true");
+        var repair = await ReconciliationApi.RunAsync(client, "?requeueErrorQueues=true");
         Assert.Contains(repair.Actions, a => a.Subject == queue + "_error" && a.Action.Contains("moved 1") && a.Result == "ok");
         var refusal = Assert.Single(repair.Actions, a => a.Subject == queue + "_error" && a.Result == "refused");
         Assert.Contains("kept 1 message(s)", refusal.Action);
@@ -67,7 +67,7 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         Assert.Contains("force=true", refusal.Action);
         Assert.Equal((1u, 1u), (await channel.MessageCountAsync(queue), await channel.MessageCountAsync(queue + "_error")));
 
-        var forced = await Run(client, "?requeueErrorQueues=true&force=true");
+        var forced = await ReconciliationApi.RunAsync(client, "?requeueErrorQueues=true&force=true");
         Assert.Contains(forced.Actions, a => a.Subject == queue + "_error" && a.Action.Contains("moved 1"));
         Assert.DoesNotContain(forced.Actions, a => a.Result == "refused");
         Assert.Equal((2u, 0u), (await channel.MessageCountAsync(queue), await channel.MessageCountAsync(queue + "_error")));
@@ -82,12 +82,5 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         using var response = await client.GetAsync($"/api/reconciliation/runs/{Guid.NewGuid()}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    static async Task<ReconciliationRun> Run(HttpClient client, string query)
-    {
-        using var response = await client.PostAsync("/api/reconciliation/runs" + query, null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ReconciliationRun>())!;
     }
 }

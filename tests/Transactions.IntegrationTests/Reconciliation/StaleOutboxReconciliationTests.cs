@@ -29,21 +29,21 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         Assert.Equal(1L, backlog!.Count);
         Assert.True(backlog.OldestAgeSeconds >= 300, $"age {backlog.OldestAgeSeconds}");
 
-        var dry = await Run(client, "?dryRun=true");
+        var dry = await ReconciliationApi.RunAsync(client, "?dryRun=true");
         var finding = Assert.Single(dry.Findings, f => f.Kind == "stale-outbox");
         Assert.True(finding.AgeSeconds >= 300, $"age {finding.AgeSeconds}");
         Assert.Empty(dry.Actions);
         Assert.Equal(1L, await OutboxRowsAsync(host));
         Assert.Equal(0u, await channel.MessageCountAsync(Queue));
 
-        var repair = await Run(client, "");
+        var repair = await ReconciliationApi.RunAsync(client, "");
         Assert.Contains(repair.Actions, a => a.Check == "outbox" && a.Action == "delivered 1 message(s)");
         Assert.Equal(0L, await OutboxRowsAsync(host));
         Assert.Equal(new OutboxBacklogView(0, null, null, 0), await client.GetFromJsonAsync<OutboxBacklogView>("/api/outbox"));
         await Eventually.Until(async () => await channel.MessageCountAsync(Queue) == 1, TimeSpan.FromSeconds(10),
             "the planted message reaches its queue");
 
-        var after = await Run(client, "");
+        var after = await ReconciliationApi.RunAsync(client, "");
         Assert.DoesNotContain(after.Findings, f => f.Kind == "stale-outbox");
     }
 
@@ -63,7 +63,7 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         var badLimit = await client.GetAsync("/api/outbox/dead-letters?limit=0");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Contains("\"limit\"", await badLimit.Content.ReadAsStringAsync());
-        var report = await Run(client, "?dryRun=true");
+        var report = await ReconciliationApi.RunAsync(client, "?dryRun=true");
         Assert.Contains(report.Findings, f => f.Check == "outbox" && f.Kind == "outbox-dead-letters");
 
         var unknown = await client.PostAsync($"/api/outbox/dead-letters/{dead.SequenceNumber + 1000}/requeue", null);
@@ -166,12 +166,5 @@ public sealed class StaleOutboxReconciliationTests(IsolatedServices services) : 
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CoordinatorDbContext>();
         return await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM outbox_message").SingleAsync();
-    }
-
-    static async Task<ReconciliationRun> Run(HttpClient client, string query)
-    {
-        using var response = await client.PostAsync("/api/reconciliation/runs" + query, null);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ReconciliationRun>())!;
     }
 }
