@@ -39,6 +39,7 @@ public static class PostgresOutboxRegistration
         configurator.TryAddSingleton<OutboxWakeup<TDbContext>>();
         configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
         configurator.TryAddSingleton<OutboxDispatcher<TDbContext>>();
+        configurator.TryAddSingleton<ConversationBackoff<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.TryAddSingleton<GroupCommitLane<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>
