@@ -1,4 +1,5 @@
 using Transactions.Bench;
+using Transactions.Bench.BarrierPurge;
 using Transactions.Bench.Outbox;
 using Transactions.Bench.Reconcile;
 using Transactions.Bench.Transfers;
@@ -11,7 +12,9 @@ return args.FirstOrDefault() switch
     "outbox" => await OutboxBench.RunAsync(options),
     "transfers" => await TransfersBench.RunAsync(options),
     "reconcile" => await ReconcileBench.RunAsync(args.Skip(1).ToArray()),
+    "barrier-purge" => await BarrierPurgeBench.RunAsync(options),
     _ => BenchOptions.Usage("modes: outbox [--messages N] [--warmup W] [--warmup-seconds S] [--rate R] [--writers W] [--per-commit M] [--batch B] [--drain N] | " +
                             "transfers [--transfers N] [--warmup W] [--warmup-seconds S] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] [--seed-finished N] | " +
-                            "reconcile [--rows 1000000,100000] [--stuck 1000] [--repeat 5]"),
+                            "reconcile [--rows 1000000,100000] [--stuck 1000] [--repeat 5] | " +
+                            "barrier-purge [--rows 1000000] [--workers 4] [--batch 1000] [--baseline-seconds 20]"),
 };

@@ -84,7 +84,7 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
         return command;
     }
 
-    static void Add(DbCommand command, string name, object value) =>
+    internal static void Add(DbCommand command, string name, object value) =>
         Add(command.Parameters, command.CreateParameter(), name, value);
 
     static void Add(DbParameterCollection parameters, DbParameter parameter, string name, object value)

@@ -89,27 +89,36 @@ public static class TccBarrier
         return TccOutcome.Executed;
     }
 
+    /// <summary>How many rows <see cref="PurgeAsync(DbContext, DateTimeOffset, CancellationToken)"/> deletes per transaction.</summary>
+    public const int DefaultPurgeBatchSize = 1_000;
+
     /// <summary>
-    /// Deletes the barrier rows of branches issued before <paramref name="issuedBefore"/> and moves the horizon there,
-    /// in one transaction of its own. From then on a Try of such a branch is refused and its Confirm or Cancel is
-    /// <see cref="TccOutcome.Expired"/>, so clean-up never lets a late message take effect. Choose <paramref name="issuedBefore"/> older than
-    /// the longest time a coordinator keeps retrying a branch (see README).
+    /// Deletes the barrier rows of branches issued before <paramref name="issuedBefore"/>, in batches of
+    /// <see cref="DefaultPurgeBatchSize"/>; see <see cref="PurgeAsync(DbContext, DateTimeOffset, int, CancellationToken)"/>.
     /// </summary>
     /// <returns>How many rows were deleted.</returns>
-    public static async Task<int> PurgeAsync(DbContext db, DateTimeOffset issuedBefore,
-        CancellationToken cancellationToken = default)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Updating the horizon row first waits for barrier calls holding it FOR SHARE, and makes later ones wait for us.
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE tcc_barrier_horizon SET purged_before = GREATEST(purged_before, {issuedBefore.ToUniversalTime()}) WHERE id = 1",
-            cancellationToken);
-        var deleted = await db.Database.ExecuteSqlAsync(
-            $"DELETE FROM tcc_barrier WHERE issued_at < (SELECT purged_before FROM tcc_barrier_horizon WHERE id = 1)",
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return deleted;
-    }
+    public static Task<int> PurgeAsync(DbContext db, DateTimeOffset issuedBefore,
+        CancellationToken cancellationToken = default) =>
+        PurgeAsync(db, issuedBefore, DefaultPurgeBatchSize, cancellationToken);
+
+    /// <summary>
+    /// Moves the clean-up horizon to <paramref name="issuedBefore"/> and commits, then deletes the rows of branches
+    /// issued before it in batches of <paramref name="batchSize"/>, each in a transaction of its own, so that branch
+    /// calls running meanwhile wait at most for the horizon's one-row update, never for the deletes. From the
+    /// horizon's commit on, a Try of such a branch is refused and its Confirm or Cancel is
+    /// <see cref="TccOutcome.Expired"/> whether or not its rows are deleted yet, so clean-up never lets a late message
+    /// take effect. Choose <paramref name="issuedBefore"/> older than the longest time a coordinator keeps retrying a
+    /// branch (see README). Stopped half way (cancelled, or a failed batch), it leaves the horizon moved and the rows
+    /// not yet deleted for the next run.
+    /// </summary>
+    /// <param name="db">The participant's context, its model built with <see cref="TccBarrierModel.AddTccBarrier"/>.</param>
+    /// <param name="issuedBefore">The new horizon; a horizon is never moved back.</param>
+    /// <param name="batchSize">Rows deleted per transaction, at least 1.</param>
+    /// <param name="cancellationToken">Stops the clean-up between or within batches.</param>
+    /// <returns>How many rows were deleted.</returns>
+    public static Task<int> PurgeAsync(DbContext db, DateTimeOffset issuedBefore, int batchSize,
+        CancellationToken cancellationToken = default) =>
+        BarrierPurge.RunAsync(db, issuedBefore, batchSize, cancellationToken);
 
     /// <summary>
     /// The barrier rows of <paramref name="transactionIds"/>: which phases of which branches this participant has

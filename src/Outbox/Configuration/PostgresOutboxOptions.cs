@@ -94,12 +94,33 @@ public sealed class PostgresOutboxOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Failed sends after which a message leaves delivery for <c>outbox_dead_letter</c>, so that one message the broker
-    /// refuses (too large for it, say) stops holding back its conversation. Only failures in rounds in which the broker
-    /// accepted other messages count: a broker that is away dead-letters nothing.
+    /// Counted failed sends after which a message leaves delivery for <c>outbox_dead_letter</c>, so that one message the
+    /// broker refuses (too large for it, say) stops holding back its conversation. A failure counts only while the
+    /// broker is taking other messages (see <see cref="DeliveryFailureEvidence"/>), so a broker that is away
+    /// dead-letters nothing, and the counted attempts are spaced by <see cref="AttemptBackoffBase"/>, doubling: with the
+    /// defaults, ten attempts take more than eight minutes, so a broker hiccup of seconds cannot use them up.
     /// </summary>
     [Range(1, 10_000)]
     public int MaxDeliveryAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// Wait after a message's first counted failure before it is sent again; it doubles with each further failure up to
+    /// <see cref="AttemptBackoffMax"/>. The rest of its conversation waits with it (order), other conversations do not.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan AttemptBackoffBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts of one failing message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan AttemptBackoffMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A failed send counts toward <see cref="MaxDeliveryAttempts"/> only when the broker confirmed a message of this
+    /// process's delivery within this time (in the same round or another): proof that the broker is up and refuses this
+    /// message in particular. Failures during an outage longer than this count nothing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan DeliveryFailureEvidence { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long inbox records are kept: a redelivery older than this would run the consumer again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]

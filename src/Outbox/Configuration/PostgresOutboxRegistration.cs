@@ -41,6 +41,7 @@ public static class PostgresOutboxRegistration
         configurator.TryAddSingleton<OutboxBacklog<TDbContext>>();
         configurator.TryAddSingleton<InboxRetentionGuard>();
         configurator.TryAddSingleton<OutboxDispatcher<TDbContext>>();
+        configurator.TryAddSingleton<ConversationBackoff<TDbContext>>();
         configurator.TryAddSingleton<OutboxCommitInterceptor<TDbContext>>();
         configurator.TryAddSingleton<GroupCommitLane<TDbContext>>();
         configurator.ConfigureDbContext<TDbContext>((services, o) =>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data;
-using System.Runtime.CompilerServices;
 using MassTransit;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +23,8 @@ readonly record struct DeliveryRoundResult(int Taken, int Removed, Exception? Fa
 /// the message id is kept, so inboxes downstream turn that into exactly-once effects.
 /// </summary>
 sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, PostgresOutboxOptions options,
-    OutboxDispatcher<TDbContext> dispatcher, OutboxMetrics metrics, TimeProvider time, ILogger logger)
+    OutboxDispatcher<TDbContext> dispatcher, ConversationBackoff<TDbContext> backoff, OutboxMetrics metrics, TimeProvider time,
+    ILogger logger)
     where TDbContext : DbContext
 {
     // pg_try_advisory_xact_lock per partition key: a key another instance is delivering is skipped whole, so a later
@@ -40,8 +40,11 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     // window, not just the ones this round returns.
     // Rows younger than {2} are left to the process that wrote them, which sends them after commit (dispatch); their
     // conversation is taken here once its oldest row is older than that.
+    // Conversations whose first message is waiting out its backoff ({3}) are left out of the window itself: a long one
+    // would otherwise fill it, and every round would take that conversation alone and fail it again.
     const string LockPartitions = "SELECT k AS \"Value\" FROM (SELECT partition_key AS k, min(sequence_number) AS first FROM " +
         "(SELECT partition_key, sequence_number FROM " + OutboxMessageMapping.Table + " WHERE sent_time < {2}" +
+        " AND partition_key <> ALL({3})" +
         " ORDER BY sequence_number LIMIT {0}) oldest" +
         " GROUP BY partition_key ORDER BY first OFFSET 0) keys" +
         " WHERE pg_try_advisory_xact_lock(1869575752, hashtext(k::text)) LIMIT {1}";
@@ -72,7 +75,7 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
 
         var youngest = time.GetUtcNow().UtcDateTime - (dispatcher.Enabled ? options.DispatchGracePeriod : TimeSpan.Zero);
         var partitions = await db.Database.SqlQueryRaw<Guid>(LockPartitions,
-                options.DeliveryBatchSize * LockWindowBatches, options.DeliveryBatchSize, youngest)
+                options.DeliveryBatchSize * LockWindowBatches, options.DeliveryBatchSize, youngest, backoff.Waiting())
             .ToArrayAsync(cancellationToken);
         if (partitions.Length == 0)
             return new DeliveryRoundResult(0, 0, null);
@@ -86,16 +89,23 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
 
         var removed = new ConcurrentBag<long>();
         var failures = new ConcurrentQueue<(OutboxMessage Message, Exception Error)>();
-        var confirmed = new StrongBox<int>();
         await Task.WhenAll(batch.GroupBy(m => m.PartitionKey)
-            .Select(partition => DeliverInOrderAsync(partition, removed, confirmed, failures, cancellationToken)));
+            .Select(partition => DeliverInOrderAsync(partition, removed, failures, cancellationToken)));
 
         if (!removed.IsEmpty)
             await db.Database.ExecuteSqlRawAsync(DeleteDelivered, [removed.ToArray()], cancellationToken);
-        // The broker took other messages in this very round, so these failures are the messages' own.
-        var deadLettered = confirmed.Value > 0 && !failures.IsEmpty
-            ? await CountFailuresAsync(db, failures, cancellationToken)
-            : 0;
+        // Failures count only while the broker is taking other messages (in this round or another of this process):
+        // then they are the messages' own, not a broker that is away.
+        var deadLettered = 0;
+        if (backoff.BrokerIsTakingMessages())
+            deadLettered = await CountFailuresAsync(db, failures, cancellationToken);
+        else
+        {
+            // Uncounted, but the conversation still waits before its next try, so that a round finding only failing
+            // conversations leaves them out next time and reaches others (whose confirms are the evidence above).
+            foreach (var (message, _) in failures)
+                backoff.Failed(message.PartitionKey, message.DeliveryAttempts);
+        }
         await transaction.CommitAsync(cancellationToken);
         metrics.Delivered(removed.Count);
         metrics.Failed(failures.Count);
@@ -106,30 +116,39 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
     }
 
     /// <summary>
-    /// Adds one to each failed message's attempts and moves the ones that reached the limit to the dead letters, in the
-    /// round's transaction; returns how many moved. The round holds the rows' locks, so the attempts it read are current.
+    /// Adds one to each failed message's attempts, moves the ones that reached the limit to the dead letters, in the
+    /// round's transaction, and puts the others' conversations on backoff; returns how many moved. The round holds the
+    /// rows' locks, so the attempts it read are current.
     /// </summary>
     async Task<int> CountFailuresAsync(TDbContext db, IReadOnlyCollection<(OutboxMessage Message, Exception Error)> failures,
         CancellationToken cancellationToken)
     {
+        if (failures.Count == 0)
+            return 0;
         await db.Database.ExecuteSqlRawAsync(CountFailure, [failures.Select(f => f.Message.SequenceNumber).ToArray()],
             cancellationToken);
         var moved = 0;
-        foreach (var (message, error) in failures.Where(f => f.Message.DeliveryAttempts + 1 >= options.MaxDeliveryAttempts))
+        foreach (var (message, error) in failures)
         {
+            var attempts = message.DeliveryAttempts + 1;
+            if (attempts < options.MaxDeliveryAttempts)
+            {
+                backoff.Failed(message.PartitionKey, attempts);
+                continue;
+            }
             await db.Database.ExecuteSqlRawAsync(MoveToDeadLetters,
                 [message.SequenceNumber, $"{error.GetType().Name}: {error.Message}", time.GetUtcNow().UtcDateTime],
                 cancellationToken);
             logger.LogError(error, "Outbox message {MessageId} to {Destination} failed {Attempts} times while other " +
                 "messages went through; moved to {Table} so that its conversation moves on",
-                message.MessageId, message.DestinationAddress, message.DeliveryAttempts + 1, OutboxDeadLetterMapping.Table);
+                message.MessageId, message.DestinationAddress, attempts, OutboxDeadLetterMapping.Table);
             moved++;
         }
         return moved;
     }
 
     async Task DeliverInOrderAsync(IEnumerable<OutboxMessage> partition, ConcurrentBag<long> removed,
-        StrongBox<int> confirmed, ConcurrentQueue<(OutboxMessage Message, Exception Error)> failures,
+        ConcurrentQueue<(OutboxMessage Message, Exception Error)> failures,
         CancellationToken cancellationToken)
     {
         foreach (var message in partition)
@@ -145,7 +164,7 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
             {
                 await StoredMessageSender.SendAsync(bus, message, options.DeliveryTimeout, time, cancellationToken);
                 removed.Add(message.SequenceNumber);
-                Interlocked.Increment(ref confirmed.Value);
+                backoff.Confirmed();
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

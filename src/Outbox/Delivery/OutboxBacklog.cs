@@ -115,7 +115,8 @@ public sealed class OutboxBacklog<TDbContext>(IServiceProvider services, IBus bu
     public async Task<int> DeliverNowAsync(int limit, CancellationToken cancellationToken = default)
     {
         var round = new DeliveryRound<TDbContext>(services, bus, options.Value,
-            services.GetRequiredService<OutboxDispatcher<TDbContext>>(), metrics, time, logger);
+            services.GetRequiredService<OutboxDispatcher<TDbContext>>(),
+            services.GetRequiredService<ConversationBackoff<TDbContext>>(), metrics, time, logger);
         var delivered = 0;
         while (delivered < limit)
         {

@@ -17,6 +17,7 @@ namespace Transactions.Outbox.Delivery;
 /// </summary>
 sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusControl bus,
     IOptions<PostgresOutboxOptions> options, OutboxWakeup<TDbContext> wakeup, OutboxDispatcher<TDbContext> dispatcher,
+    ConversationBackoff<TDbContext> backoff,
     OutboxMetrics metrics, TimeProvider time, ILogger<OutboxDeliveryService<TDbContext>> logger)
     : BackgroundService
     where TDbContext : DbContext
@@ -43,7 +44,8 @@ sealed class OutboxDeliveryService<TDbContext>(IServiceProvider services, IBusCo
                 if (dispatcher.Enabled)
                     dispatcher.WakeDeliveryAfterGrace();
             }, time, logger);
-        var round = new DeliveryRound<TDbContext>(services, bus, _options, dispatcher, metrics, time, logger);
+        var round = new DeliveryRound<TDbContext>(services, bus, _options, dispatcher,
+            backoff, metrics, time, logger);
         var pipeline = BuildRetryPipeline();
 
         await WaitForBusAsync(stoppingToken);

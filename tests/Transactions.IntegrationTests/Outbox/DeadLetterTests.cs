@@ -7,9 +7,9 @@ using Transactions.Outbox.Outbox;
 namespace Transactions.IntegrationTests.Outbox;
 
 /// <summary>
-/// A message the broker will not take stops holding back its conversation: after a few failures in rounds in which
-/// other messages went through, it moves to the dead letters, the messages behind it are delivered, and an operator
-/// can send it again, once, when the cause is fixed.
+/// A message the broker will not take stops holding back its conversation: after a few failures, spaced by its
+/// backoff, while other messages went through, it moves to the dead letters, the messages behind it are delivered,
+/// and an operator can send it again, once, when the cause is fixed. Meanwhile other conversations keep flowing.
 /// </summary>
 public sealed class DeadLetterTests(IsolatedServices services) : IClassFixture<IsolatedServices>
 {
@@ -82,5 +82,81 @@ public sealed class DeadLetterTests(IsolatedServices services) : IClassFixture<I
         Assert.Equal(0, (await outbox.GetAsync()).DeadLettered);
         await writing.StopAsync();
         await delivering.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_refused_message_at_the_head_of_a_long_conversation_holds_back_no_other_and_is_dead_lettered_in_the_end()
+    {
+        const int Behind = 60;
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "long_conversation");
+        using var writing = await OutboxTestHost.StartAsync(services, connectionString, _ => { },
+            o => o.DeliveryEnabled = false);
+        var poison = Guid.NewGuid();
+        var behindIt = Enumerable.Range(0, Behind).Select(_ => Guid.NewGuid()).ToList();
+        await OutboxTestHost.CommitProbesAsync(writing, [poison]);
+        await OutboxTestHost.CommitProbesAsync(writing, behindIt);
+        // One conversation longer than the window of oldest rows a round picks its conversations from (4 batches of 10),
+        // its first message unsendable.
+        await using (var db = OutboxTestHost.Open(connectionString))
+        {
+            var rows = await db.Set<OutboxMessage>().OrderBy(m => m.SequenceNumber).ToListAsync();
+            Assert.Equal(Behind + 1, rows.Count);
+            rows[0].DestinationAddress = new Uri(Unsendable);
+            foreach (var row in rows.Skip(1))
+                row.PartitionKey = rows[0].PartitionKey;
+            await db.SaveChangesAsync();
+        }
+
+        using var delivering = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<OutboxProbeConsumer>(), o =>
+            {
+                o.DeliveryBatchSize = 10;
+                o.MaxDeliveryAttempts = 3;
+                // The counted attempts are 5 and then 10 s apart: the other conversations must arrive long before.
+                o.AttemptBackoffBase = TimeSpan.FromSeconds(5);
+            });
+        var deliveries = delivering.Services.GetRequiredService<Deliveries>();
+        var outbox = delivering.Services.GetRequiredService<OutboxBacklog<LedgerDbContext>>();
+        var others = new List<Guid>();
+        using var stopTraffic = new CancellationTokenSource();
+        var traffic = Task.Run(async () =>
+        {
+            while (!stopTraffic.IsCancellationRequested)
+            {
+                var other = Guid.NewGuid();
+                await OutboxTestHost.CommitProbesAsync(writing, [other]);
+                lock (others)
+                    others.Add(other);
+                await Task.Delay(50); // pacing of the stream, not a wait for a condition
+            }
+        });
+
+        await Eventually.Until(() => Task.FromResult(FirstOther() is { } first && deliveries.Count(first) == 1), Timeout,
+            "a message of another conversation is delivered");
+        var stillWaiting = await outbox.DeadLettersAsync(10);
+        var poisonStillQueued = await OutboxTestHost.PendingOutboxRowsAsync(connectionString);
+        Assert.Empty(stillWaiting);
+        Assert.True(poisonStillQueued > Behind, $"{poisonStillQueued} rows queued: the long conversation is still held");
+
+        var dead = Assert.Single(await Eventually.Until(() => outbox.DeadLettersAsync(10), d => d.Count == 1,
+            TimeSpan.FromSeconds(120), "the refused message is dead-lettered"));
+        Assert.Equal(3, dead.DeliveryAttempts);
+        Assert.Equal(Unsendable, dead.DestinationAddress.ToString());
+        await Eventually.Until(() => Task.FromResult(behindIt.All(id => deliveries.Count(id) == 1)), Timeout,
+            "the conversation behind the refused message is delivered");
+        await stopTraffic.CancelAsync();
+        await traffic;
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "the outbox is empty");
+        Assert.Equal(0, deliveries.Count(poison));
+        Assert.All(behindIt.Concat(others), id => Assert.Equal(1, deliveries.Count(id)));
+        await writing.StopAsync();
+        await delivering.StopAsync();
+
+        Guid? FirstOther()
+        {
+            lock (others)
+                return others.Count == 0 ? null : others[0];
+        }
     }
 }
