@@ -122,11 +122,26 @@ public sealed class PostgresOutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan DeliveryFailureEvidence { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The shortest wait before a dead letter is put back into delivery automatically; a dead letter waits at least as
+    /// long as it had lived when it was dead-lettered, so each failed retry doubles the next wait. Zero turns automatic
+    /// retries off: dead letters then wait for an operator.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan DeadLetterRetryAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Dead letters sent longer ago than this (or than <see cref="InboxRetention"/>, if shorter) are no longer retried
+    /// automatically and wait for an operator.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan DeadLetterRetryWindow { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long inbox records are kept: a redelivery older than this would run the consumer again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How often expired inbox records are removed.</summary>
+    /// <summary>How often expired inbox records are removed and dead letters due for a retry are put back.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 

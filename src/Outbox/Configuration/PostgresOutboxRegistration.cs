@@ -53,6 +53,7 @@ public static class PostgresOutboxRegistration
         configurator.AddHostedService<OutboxDeliveryService<TDbContext>>();
         configurator.AddHostedService<DispatchedRowsRemover<TDbContext>>();
         configurator.AddHostedService<InboxCleanupService<TDbContext>>();
+        configurator.AddHostedService<DeadLetterRetryService<TDbContext>>();
     }
 
     /// <summary>

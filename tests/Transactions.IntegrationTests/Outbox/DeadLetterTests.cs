@@ -159,4 +159,66 @@ public sealed class DeadLetterTests(IsolatedServices services) : IClassFixture<I
                 return others.Count == 0 ? null : others[0];
         }
     }
+
+    [Fact]
+    public async Task A_dead_letter_is_sent_again_once_it_has_waited_as_long_as_it_had_lived_and_an_old_one_is_left_to_an_operator()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "dead_letter_retry");
+        using var writing = await OutboxTestHost.StartAsync(services, connectionString, _ => { },
+            o => o.DeliveryEnabled = false);
+        // Dead letters with a history each: sent 20 minutes ago and dead-lettered 10 minutes ago (waited as long as it
+        // had lived: due); sent 20 minutes ago and dead-lettered 5 minutes ago (not yet); sent two days ago, beyond
+        // the retry window (an operator's).
+        var (due, waiting, old) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var (reference, lived, waited) in new[]
+                 {
+                     (due, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)),
+                     (waiting, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5)),
+                     (old, TimeSpan.FromDays(1), TimeSpan.FromDays(1)),
+                 })
+        {
+            await OutboxTestHost.CommitProbesAsync(writing, [reference]);
+            await DeadLetterAsync(connectionString, lived, waited);
+        }
+
+        using var delivering = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<OutboxProbeConsumer>(), o =>
+            {
+                o.DeadLetterRetryAfter = TimeSpan.FromSeconds(1);
+                o.DeadLetterRetryWindow = TimeSpan.FromHours(1);
+                o.CleanupInterval = TimeSpan.FromMilliseconds(200);
+            });
+        var deliveries = delivering.Services.GetRequiredService<Deliveries>();
+        var outbox = delivering.Services.GetRequiredService<OutboxBacklog<LedgerDbContext>>();
+
+        await Eventually.Until(() => Task.FromResult(deliveries.Count(due)), n => n == 1, Timeout,
+            "the dead letter that waited long enough is sent again");
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "the outbox is empty, so nothing else can still arrive");
+        // The same check that took the due one found the other two not due, and keeps finding them so.
+        var left = await outbox.DeadLettersAsync(10);
+        Assert.Equal(2, left.Count);
+        Assert.Equal((1, 0, 0), (deliveries.Count(due), deliveries.Count(waiting), deliveries.Count(old)));
+        await writing.StopAsync();
+        await delivering.StopAsync();
+    }
+
+    /// <summary>Moves the newest outbox row to the dead letters as if sent <paramref name="lived"/> before it was
+    /// dead-lettered, <paramref name="waited"/> ago.</summary>
+    static async Task DeadLetterAsync(string connectionString, TimeSpan lived, TimeSpan waited)
+    {
+        const string columns = "sequence_number, partition_key, message_id, conversation_id, correlation_id, " +
+            "initiator_id, request_id, source_address, destination_address, response_address, fault_address, sent_time, " +
+            "expiration_time, content_type, message_type, body, headers, properties, delivery_attempts";
+        await using var db = OutboxTestHost.Open(connectionString);
+        var deadLetteredAt = DateTime.UtcNow - waited;
+        var sentAt = deadLetteredAt - lived;
+        // Two statements: one statement cannot both update and delete a row.
+        Assert.Equal(1, await db.Database.ExecuteSqlRawAsync("UPDATE outbox_message SET sent_time = {0} WHERE " +
+            "sequence_number = (SELECT max(sequence_number) FROM outbox_message)", sentAt));
+        Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(
+            "WITH moved AS (DELETE FROM outbox_message WHERE sequence_number = (SELECT max(sequence_number) FROM " +
+            $"outbox_message) RETURNING *) INSERT INTO outbox_dead_letter ({columns}, error, dead_lettered_at) " +
+            $"SELECT {columns}, 'refused', {{0}} FROM moved", deadLetteredAt));
+    }
 }
