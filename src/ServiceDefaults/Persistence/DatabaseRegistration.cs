@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Transactions.ServiceDefaults.Health;
@@ -40,7 +41,12 @@ public static class DatabaseRegistration
         builder.Services.AddSingleton(new DatabaseMigration(typeof(TContext).Name, async (services, ct) =>
         {
             await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<TContext>().Database.MigrateAsync(ct);
+            var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
+            var timeout = services.GetRequiredService<IConfiguration>()
+                .GetValue("Database:MigrationLockTimeout", MigrationLock.DefaultTimeout);
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrationLock));
+            await MigrationLock.RunAsync(database.GetConnectionString()!, timeout, logger,
+                token => database.MigrateAsync(token), ct);
         }));
         return builder;
     }
