@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.Sagas;
-using Transactions.Outbox.Outbox;
+using Transactions.Outbox.Delivery;
 using Transactions.ServiceDefaults.Telemetry;
 
 namespace Transactions.Coordinator.Telemetry;
@@ -58,19 +58,20 @@ sealed class SagaGaugeSampler(IServiceScopeFactory scopes, IEnumerable<SagaWorkf
             active.AddRange(rows.Select(r => (workflow.Name, r.State, r.Count)));
             oldest[workflow.Name] = rows.Count == 0 ? TimeSpan.Zero : now - rows.Min(r => r.Oldest);
         }
-        return new SagaGaugeReading(active, oldest, await ReadOutboxAsync(db, now, cancellationToken));
+        return new SagaGaugeReading(active, oldest, await ReadOutboxAsync(scope.ServiceProvider, now, cancellationToken));
     }
 
-    static async Task<(long, TimeSpan)?> ReadOutboxAsync(CoordinatorDbContext db, DateTimeOffset now,
+    // The same bounded read as GET /api/outbox: a count up to OutboxBacklog.CountedRows, an estimate beyond.
+    static async Task<(long, TimeSpan)?> ReadOutboxAsync(IServiceProvider services, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        if (db.Model.FindEntityType(typeof(OutboxMessage)) is not { } entity)
+        if (services.GetService<OutboxBacklog<CoordinatorDbContext>>() is not { } outbox)
             return null;
-        var sql = $"SELECT count(*) AS count, min({Column(entity, nameof(OutboxMessage.SentTime))}) AS oldest " +
-                  $"FROM {Table(entity)}";
-        var row = await db.Database.SqlQueryRaw<OutboxRow>(sql).SingleAsync(cancellationToken);
-        var age = row.Oldest is { } sent ? now - new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : TimeSpan.Zero;
-        return (row.Count, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+        var backlog = await outbox.GetAsync(cancellationToken);
+        var age = backlog.OldestSentTime is { } sent
+            ? now - new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc))
+            : TimeSpan.Zero;
+        return (backlog.Count, age < TimeSpan.Zero ? TimeSpan.Zero : age);
     }
 
     static string Table(IEntityType entity) =>
@@ -80,6 +81,4 @@ sealed class SagaGaugeSampler(IServiceScopeFactory scopes, IEnumerable<SagaWorkf
         $"\"{entity.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()))}\"";
 
     sealed record StateRow(string State, long Count, DateTimeOffset Oldest);
-
-    sealed record OutboxRow(long Count, DateTime? Oldest);
 }

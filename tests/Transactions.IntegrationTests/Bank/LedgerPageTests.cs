@@ -88,13 +88,8 @@ public sealed class LedgerPageTests(IsolatedServices services) : IClassFixture<I
             var plan = await bank.WithDbAsync(async db =>
             {
                 await using var command = LedgerPage.Query(db, account, after, LedgerPage.DefaultLimit + 1).CreateDbCommand();
-                await db.Database.OpenConnectionAsync();
-                command.CommandText = "EXPLAIN " + command.CommandText;
-                var lines = new List<string>();
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                    lines.Add(reader.GetString(0));
-                return string.Join('\n', lines);
+                return await QueryPlan.ExplainAsync(connectionString, command.CommandText,
+                    command.Parameters.Cast<NpgsqlParameter>().ToArray());
             });
 
             Assert.Contains("ix_ledger_entries_account_id_id", plan);
