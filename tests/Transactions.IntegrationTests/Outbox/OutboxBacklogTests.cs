@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Transactions.Coordinator;
 using Transactions.Coordinator.Persistence;
 using Transactions.IntegrationTests.Infrastructure;
 using Transactions.Outbox.Delivery;
@@ -13,13 +14,10 @@ public sealed class OutboxBacklogTests(IsolatedServices services) : IClassFixtur
     [Fact]
     public async Task The_backlog_is_counted_up_to_a_bound_and_estimated_beyond_it_through_the_primary_key()
     {
-        var database = await services.CreateDatabaseAsync("coordinator");
-        var settings = services.BrokerSettings();
-        settings["ConnectionStrings:Coordinator"] = database;
-        settings["Database:MigrateOnStartup"] = "true";
-        await using var host = new ServiceHost<CoordinatorAssembly>(settings);
+        await using var host = await CoordinatorHost.StartAsync(services);
         using var client = host.CreateClient();
         await Eventually.Ready(client, "the coordinator");
+        var database = host.Services.GetRequiredService<IConfiguration>().GetConnectionString("Coordinator")!;
 
         // Dead letters stay where they are (delivery leaves them alone), so their count is what was seeded.
         await AddDeadLettersAsync(database, 3);
