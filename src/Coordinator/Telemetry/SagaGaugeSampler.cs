@@ -47,14 +47,23 @@ sealed class SagaGaugeSampler(IServiceScopeFactory scopes, IEnumerable<SagaWorkf
             if (db.Model.FindEntityType(workflow.StateType) is not { } entity)
                 continue;
             // Only non-terminal states: terminal rows grow without bound, and their totals are the counters' job.
-            // Identifiers come from the EF model, never from input; the states are a parameter. The tracked-saga index
-            // on the state column serves the filter.
+            // "NOT state = ANY(@terminal)" cannot use the state index and read every finished saga (100 ms at a
+            // million). Instead: the states present, found by walking the state index (one probe per distinct state),
+            // then each non-terminal state's count and oldest through that index, so the rows read are the
+            // non-terminal ones. Identifiers come from the EF model, never from input; the states are parameters.
             var state = Column(entity, nameof(WorkflowSaga.CurrentState));
-            var sql = $"SELECT {state} AS state, count(*) AS count, " +
-                      $"min({Column(entity, nameof(WorkflowSaga.CreatedAt))}) AS oldest FROM {Table(entity)} " +
-                      $"WHERE NOT ({state} = ANY(@terminal)) GROUP BY {state}";
-            var terminal = new NpgsqlParameter<string[]>("terminal", workflow.TerminalStates.ToArray());
-            var rows = await db.Database.SqlQueryRaw<StateRow>(sql, terminal).ToListAsync(cancellationToken);
+            var table = Table(entity);
+            var distinct = $"WITH RECURSIVE present AS (SELECT min({state}) AS state FROM {table} UNION ALL " +
+                           $"SELECT (SELECT min({state}) FROM {table} WHERE {state} > present.state) FROM present " +
+                           "WHERE present.state IS NOT NULL) SELECT state AS \"Value\" FROM present WHERE state IS NOT NULL";
+            var inState = $"SELECT {state} AS state, count(*) AS count, " +
+                          $"min({Column(entity, nameof(WorkflowSaga.CreatedAt))}) AS oldest FROM {table} " +
+                          $"WHERE {state} = @state GROUP BY {state}";
+            var rows = new List<StateRow>();
+            foreach (var present in await db.Database.SqlQueryRaw<string>(distinct).ToListAsync(cancellationToken))
+                if (!workflow.TerminalStates.Contains(present))
+                    rows.AddRange(await db.Database.SqlQueryRaw<StateRow>(inState, new NpgsqlParameter<string>("state", present))
+                        .ToListAsync(cancellationToken));
             active.AddRange(rows.Select(r => (workflow.Name, r.State, r.Count)));
             oldest[workflow.Name] = rows.Count == 0 ? TimeSpan.Zero : now - rows.Min(r => r.Oldest);
         }
