@@ -9,9 +9,11 @@ namespace Transactions.Coordinator.Persistence;
 
 /// <summary>
 /// The coordinator outbox's backlog: messages committed and not yet delivered, the oldest one's age, and the messages
-/// taken out of delivery as dead letters.
+/// taken out of delivery as dead letters. Counts beyond <see cref="OutboxBacklog{TDbContext}.CountedRows"/> are the
+/// database's estimate, and <see cref="Estimated"/> says so.
 /// </summary>
-public sealed record OutboxBacklogView(long Count, DateTimeOffset? OldestSentAt, double? OldestAgeSeconds, long DeadLettered);
+public sealed record OutboxBacklogView(long Count, DateTimeOffset? OldestSentAt, double? OldestAgeSeconds,
+    long DeadLettered, bool Estimated = false);
 
 /// <summary>A dead letter as operators see it: what it was, where it was going, and why it stopped.</summary>
 public sealed record OutboxDeadLetterView(long SequenceNumber, Guid MessageId, Guid? CorrelationId, string MessageType,
@@ -69,7 +71,7 @@ public static class OutboxEndpoints
             ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc))
             : null;
         var age = oldest is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalSeconds) : (double?)null;
-        return Results.Ok(new OutboxBacklogView(backlog.Count, oldest, age, backlog.DeadLettered));
+        return Results.Ok(new OutboxBacklogView(backlog.Count, oldest, age, backlog.DeadLettered, backlog.Estimated));
     }
 
     static async Task<IResult> DeadLettersAsync(OutboxBacklog<CoordinatorDbContext> outbox, int? limit,

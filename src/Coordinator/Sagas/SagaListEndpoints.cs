@@ -10,8 +10,12 @@ public sealed record SagaSummary(Guid SagaId, string Workflow, string State, boo
 /// <summary>A page of the list; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record SagaPage(IReadOnlyList<SagaSummary> Items, string? NextCursor);
 
-/// <summary>How many sagas a workflow holds, in total and per state.</summary>
-public sealed record WorkflowSagaCounts(string Workflow, int Total, IReadOnlyDictionary<string, int> ByState);
+/// <summary>
+/// How many sagas a workflow holds, in total and per state; <see cref="Estimated"/> when the numbers are the database's
+/// estimates (a workflow of more than <see cref="WorkflowSagaQueries.CountedSagas"/> sagas).
+/// </summary>
+public sealed record WorkflowSagaCounts(string Workflow, int Total, IReadOnlyDictionary<string, int> ByState,
+    bool Estimated);
 
 public static class SagaListEndpoints
 {
@@ -68,8 +72,8 @@ public static class SagaListEndpoints
         var counts = new List<WorkflowSagaCounts>();
         foreach (var workflow in workflows)
         {
-            var byState = await WorkflowSagaQueries.For(workflow).CountByStateAsync(db, ct);
-            counts.Add(new WorkflowSagaCounts(workflow.Name, byState.Values.Sum(), byState));
+            var (byState, estimated) = await WorkflowSagaQueries.For(workflow).CountByStateAsync(db, ct);
+            counts.Add(new WorkflowSagaCounts(workflow.Name, byState.Values.Sum(), byState, estimated));
         }
         return Results.Ok(counts);
     }

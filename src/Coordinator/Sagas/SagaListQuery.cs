@@ -54,10 +54,7 @@ public sealed record SagaListQuery(string? Workflow, string? State, bool? IsTerm
         rules.Check(createdFrom is null || createdTo is null || createdFrom < createdTo, "createdTo",
             "Must be after createdFrom.");
 
-        var limit = DefaultLimit;
-        if (Text(query, "limit") is { } limitText)
-            rules.Check(int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                && limit is >= 1 and <= MaxLimit, "limit", $"Must be a whole number between 1 and {MaxLimit}.");
+        var limit = rules.Limit("limit", Text(query, "limit"), DefaultLimit, MaxLimit);
 
         PageCursor? after = null;
         if (Text(query, "cursor") is { } cursorText)

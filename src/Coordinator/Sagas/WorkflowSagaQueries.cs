@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Transactions.Coordinator.Sagas;
 
@@ -25,8 +26,12 @@ public interface IWorkflowSagaQueries
     /// </summary>
     Task<List<SagaRow>> PageAsync(DbContext db, SagaPageFilter filter, int take, CancellationToken ct);
 
-    /// <summary>How many sagas are in each state.</summary>
-    Task<Dictionary<string, int>> CountByStateAsync(DbContext db, CancellationToken ct);
+    /// <summary>
+    /// How many sagas are in each state: counted while the table holds at most
+    /// <see cref="WorkflowSagaQueries.CountedSagas"/>, beyond that PostgreSQL's estimate from its statistics
+    /// (<c>Estimated</c>), where states too rare for the statistics to list are left out.
+    /// </summary>
+    Task<(Dictionary<string, int> ByState, bool Estimated)> CountByStateAsync(DbContext db, CancellationToken ct);
 
     /// <summary>The queue the workflow's saga consumes from.</summary>
     string EndpointName(IEndpointNameFormatter formatter);
@@ -35,6 +40,9 @@ public interface IWorkflowSagaQueries
 public static class WorkflowSagaQueries
 {
     static readonly ConcurrentDictionary<Type, IWorkflowSagaQueries> Cache = new();
+
+    /// <summary>Up to this many sagas of a workflow are counted; beyond, the counts are the planner's estimates.</summary>
+    public const int CountedSagas = 10_000;
 
     public static IWorkflowSagaQueries For(SagaWorkflow workflow) =>
         Cache.GetOrAdd(workflow.StateType, t =>
@@ -102,11 +110,39 @@ public static class WorkflowSagaQueries
                 .ToListAsync(ct);
         }
 
-        public async Task<Dictionary<string, int>> CountByStateAsync(DbContext db, CancellationToken ct) =>
-            await db.Set<TSaga>().AsNoTracking()
-                .GroupBy(s => s.CurrentState)
-                .Select(g => new { State = g.Key, Count = g.Count() })
-                .ToDictionaryAsync(g => g.State, g => g.Count, StringComparer.Ordinal, ct);
+        public async Task<(Dictionary<string, int> ByState, bool Estimated)> CountByStateAsync(DbContext db,
+            CancellationToken ct)
+        {
+            var sagas = db.Set<TSaga>().AsNoTracking();
+            // Reads at most CountedSagas + 1 keys of the primary key, however large the table.
+            var counted = await sagas.OrderBy(s => s.CorrelationId).Take(CountedSagas + 1).CountAsync(ct);
+            if (counted <= CountedSagas)
+                return (await sagas.GroupBy(s => s.CurrentState)
+                    .Select(g => new { State = g.Key, Count = g.Count() })
+                    .ToDictionaryAsync(g => g.State, g => g.Count, StringComparer.Ordinal, ct), false);
+            return (await EstimateByStateAsync(db, ct), true);
+        }
+
+        // The state column's most common values and their frequencies (pg_stats, kept by autovacuum's analyze) times
+        // the table's estimated rows: no row of the table is read.
+        static async Task<Dictionary<string, int>> EstimateByStateAsync(DbContext db, CancellationToken ct)
+        {
+            var entity = db.Model.FindEntityType(typeof(TSaga))!;
+            var table = entity.GetTableName()!;
+            var column = entity.FindProperty(nameof(WorkflowSaga.CurrentState))!
+                .GetColumnName(StoreObjectIdentifier.Table(table, entity.GetSchema()))!;
+            var statistics = await db.Database.SqlQueryRaw<StateStatistics>("""
+                SELECT s.most_common_vals::text::text[] AS "States", s.most_common_freqs AS "Frequencies",
+                       c.reltuples::bigint AS "Rows"
+                FROM pg_stats AS s JOIN pg_class AS c ON c.oid = to_regclass(quote_ident(s.schemaname) || '.' || quote_ident(s.tablename))
+                WHERE s.schemaname = coalesce(nullif({0}, ''), current_schema()) AND s.tablename = {1} AND s.attname = {2}
+                """, entity.GetSchema() ?? "", table, column).ToListAsync(ct);
+            var byState = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (statistics is [{ States: { } states, Frequencies: { } frequencies } stats])
+                for (var i = 0; i < states.Length && i < frequencies.Length; i++)
+                    byState[states[i]] = (int)Math.Round(frequencies[i] * stats.Rows);
+            return byState;
+        }
 
         public string EndpointName(IEndpointNameFormatter formatter) => formatter.Saga<TSaga>();
     }
@@ -120,3 +156,6 @@ public sealed record SagaRow(Guid SagaId, string State, string? Outcome, DateTim
 public sealed record SagaPageFilter(string? State, IReadOnlyCollection<string>? InStates,
     IReadOnlyCollection<string>? NotInStates, DateTimeOffset? UpdatedBefore, DateTimeOffset? CreatedFrom,
     DateTimeOffset? CreatedTo, PageCursor? After);
+
+/// <summary>A state column's statistics as PostgreSQL keeps them (pg_stats), with the table's estimated rows.</summary>
+public sealed record StateStatistics(string[]? States, float[]? Frequencies, long Rows);

@@ -14,7 +14,12 @@ namespace Transactions.Outbox.Delivery;
 /// <param name="Count">Messages not yet delivered.</param>
 /// <param name="OldestSentTime">When the oldest of them was committed (UTC); null when none waits.</param>
 /// <param name="DeadLettered">Messages taken out of delivery (<see cref="OutboxDeadLetter"/>), waiting for an operator.</param>
-public sealed record OutboxBacklogSnapshot(long Count, DateTime? OldestSentTime, long DeadLettered);
+/// <param name="Estimated">
+/// True when <paramref name="Count"/> or <paramref name="DeadLettered"/> is the planner's estimate rather than a
+/// count: a table holds more than <see cref="OutboxBacklog{TDbContext}.CountedRows"/> rows.
+/// </param>
+public sealed record OutboxBacklogSnapshot(long Count, DateTime? OldestSentTime, long DeadLettered,
+    bool Estimated = false);
 
 /// <summary>What became of a request to put a dead letter back into delivery.</summary>
 public enum DeadLetterRequeueStatus
@@ -48,20 +53,49 @@ public sealed class OutboxBacklog<TDbContext>(IServiceProvider services, IBus bu
     ILogger<OutboxBacklog<TDbContext>> logger)
     where TDbContext : DbContext
 {
-    /// <summary>The undelivered messages and the oldest one's commit time.</summary>
+    /// <summary>
+    /// Up to this many rows of a table are counted; beyond, the count is PostgreSQL's estimate (pg_class.reltuples,
+    /// as of the last vacuum or analyze), so that reading the backlog costs the same with a million rows waiting.
+    /// </summary>
+    public const int CountedRows = 10_000;
+
+    /// <summary>The undelivered messages, the oldest one's commit time, and the dead letters.</summary>
     public async Task<OutboxBacklogSnapshot> GetAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        var rows = db.Set<OutboxMessage>().AsNoTracking();
-        var count = await rows.LongCountAsync(cancellationToken);
+        var (count, countEstimated) = await CountAsync(db, CountMessages, OutboxMessageMapping.Table, cancellationToken);
         // The oldest row is the lowest sequence number: read through the primary key, not a scan for min(sent_time).
         var oldest = count == 0
             ? null
-            : await rows.OrderBy(m => m.SequenceNumber).Select(m => (DateTime?)m.SentTime)
-                .FirstOrDefaultAsync(cancellationToken);
-        var deadLettered = await db.Set<OutboxDeadLetter>().LongCountAsync(cancellationToken);
-        return new OutboxBacklogSnapshot(count, oldest, deadLettered);
+            : await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.SequenceNumber)
+                .Select(m => (DateTime?)m.SentTime).FirstOrDefaultAsync(cancellationToken);
+        var (deadLettered, deadEstimated) = await CountAsync(db, CountDeadLetters, OutboxDeadLetterMapping.Table,
+            cancellationToken);
+        return new OutboxBacklogSnapshot(count, oldest, deadLettered, countEstimated || deadEstimated);
+    }
+
+    /// <summary>
+    /// The counts <see cref="GetAsync"/> runs (parameter: the limit), public for tests of their plans: through the
+    /// primary key with a limit, never more than <see cref="CountedRows"/> + 1 rows read.
+    /// </summary>
+    public const string CountMessages = "SELECT count(*) AS \"Value\" FROM (SELECT 1 FROM " + OutboxMessageMapping.Table +
+        " ORDER BY sequence_number LIMIT {0}) AS counted";
+    /// <summary>As <see cref="CountMessages"/>, for the dead letters.</summary>
+    public const string CountDeadLetters = "SELECT count(*) AS \"Value\" FROM (SELECT 1 FROM " + OutboxDeadLetterMapping.Table +
+        " ORDER BY sequence_number LIMIT {0}) AS counted";
+
+    // A table holding more than CountedRows is estimated by the planner, never below what was counted.
+    static async Task<(long Count, bool Estimated)> CountAsync(TDbContext db, string countSql, string table,
+        CancellationToken cancellationToken)
+    {
+        var counted = await db.Database.SqlQueryRaw<long>(countSql, CountedRows + 1).SingleAsync(cancellationToken);
+        if (counted <= CountedRows)
+            return (counted, false);
+        var estimate = await db.Database.SqlQueryRaw<long>(
+            "SELECT reltuples::bigint AS \"Value\" FROM pg_class WHERE oid = to_regclass({0})", table)
+            .SingleAsync(cancellationToken);
+        return (Math.Max(estimate, counted), true);
     }
 
     /// <summary>The dead letters, most recent first, at most <paramref name="limit"/>.</summary>

@@ -12,8 +12,15 @@ public static class HealthEndpoints
     public const string ReadyTag = "ready";
 
     /// <summary>
+    /// The name on the broker (management UI, <c>rabbitmqctl list_connections</c>) of the one connection the
+    /// readiness probes share.
+    /// </summary>
+    public const string BrokerConnectionName = "health-check";
+
+    /// <summary>
     /// <c>GET /health/live</c>: the process answers. <c>GET /health/ready</c>: broker connected and databases reachable;
-    /// 503 otherwise, also when merely degraded, because a degraded bus cannot deliver. Both anonymous, for probes.
+    /// 503 otherwise, also when merely degraded, because a degraded bus cannot deliver. Both anonymous, for probes;
+    /// why a check failed is shown to callers with an API key only (see <see cref="HealthResponseWriter"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {

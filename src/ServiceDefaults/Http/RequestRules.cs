@@ -56,6 +56,20 @@ public sealed partial class RequestRules
         return this;
     }
 
+    /// <summary>
+    /// A page size from the query string: <paramref name="defaultLimit"/> when absent, otherwise a whole number within
+    /// [1, <paramref name="maxLimit"/>]. A list read without one is still bounded.
+    /// </summary>
+    public int Limit(string field, string? text, int defaultLimit, int maxLimit)
+    {
+        if (string.IsNullOrEmpty(text))
+            return defaultLimit;
+        var ok = int.TryParse(text, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var limit) && limit >= 1 && limit <= maxLimit;
+        Check(ok, field, $"Must be a whole number between 1 and {maxLimit}.");
+        return ok ? limit : defaultLimit;
+    }
+
     public RequestRules Required<T>(string field, T? value) where T : struct
     {
         if (value is null)

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Transactions.ServiceDefaults.Health;
 
@@ -47,10 +47,18 @@ public static class DatabaseRegistration
                 services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseCreation)), ct);
             await using var scope = services.CreateAsyncScope();
             var context = scope.ServiceProvider.GetRequiredService<TContext>();
-            // On a new database EF Core reads the history table before it creates it, and logs that read as a failed
-            // command (npgsql/efcore.pg#3407): created first, the read finds it empty and the first start logs no error.
-            await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
-            await context.Database.MigrateAsync(ct);
+            var database = context.Database;
+            var timeout = services.GetRequiredService<IConfiguration>()
+                .GetValue("Database:MigrationLockTimeout", MigrationLock.DefaultTimeout);
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MigrationLock));
+            await MigrationLock.RunAsync(database.GetConnectionString()!, timeout, logger, async token =>
+            {
+                // On a new database EF Core reads the history table before it creates it, and logs that read as a
+                // failed command (npgsql/efcore.pg#3407): created first, the read finds it empty and the first start
+                // logs no error.
+                await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(token);
+                await database.MigrateAsync(token);
+            }, ct);
         }));
         return builder;
     }

@@ -32,7 +32,7 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
         await system.AssertSettledAsync("bob", 35.25m);
 
         var ledger = await system.Bank.GetFromJsonAsync<JsonElement>("/api/accounts/alice/ledger");
-        Assert.Equal(["Opened", "DebitFrozen", "Debited"], ledger.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal(["Opened", "DebitFrozen", "Debited"], ledger.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Transactions.Coordinator;
 using Transactions.IntegrationTests.Infrastructure;
 
@@ -24,7 +25,40 @@ public sealed class HealthTests(IsolatedServices services) : IClassFixture<Isola
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
     }
 
-    static Task ReadyBecomes(HttpClient client, HttpStatusCode expected) =>
+    [Fact]
+    public async Task Anonymous_ready_names_each_check_and_its_status_without_the_reason_and_a_reader_sees_the_reason()
+    {
+        const string readerKey = "health-reader-key-0123456789-abcdef";
+        var settings = services.BrokerSettings();
+        settings["ConnectionStrings:Coordinator"] = await services.CreateDatabaseAsync("coordinator-reasons");
+        settings["Database:MigrateOnStartup"] = "true";
+        // A vhost that does not exist: the broker check fails, with the broker's refusal as its reason.
+        settings["RabbitMq:VirtualHost"] = services.VirtualHost + "-missing";
+        settings["Security:ApiKeys:0:Name"] = "reader";
+        settings["Security:ApiKeys:0:Key"] = readerKey;
+        settings["Security:ApiKeys:0:Roles:0"] = "reader";
+        await using var host = new ServiceHost<CoordinatorAssembly>(settings);
+        using var anonymous = host.CreateAnonymousClient();
+        using var reader = host.CreateAnonymousClient();
+        reader.DefaultRequestHeaders.Add(TestApiKey.Header, readerKey);
+
+        var seenByReader = await ReadyBecomes(reader, HttpStatusCode.ServiceUnavailable);
+        var broker = Check(seenByReader.Body, "broker");
+        Assert.Equal("Unhealthy", broker.GetProperty("status").GetString());
+        Assert.Contains("unreachable", broker.GetProperty("description").GetString());
+
+        var seenByAnyone = await ReadyBecomes(anonymous, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Unhealthy", Check(seenByAnyone.Body, "broker").GetProperty("status").GetString());
+        foreach (var check in JsonDocument.Parse(seenByAnyone.Body).RootElement.GetProperty("checks").EnumerateArray())
+            Assert.False(check.TryGetProperty("description", out _), $"anonymous caller sees a reason: {check}");
+        Assert.DoesNotContain("unreachable", seenByAnyone.Body);
+        Assert.DoesNotContain(services.VirtualHost, seenByAnyone.Body);
+    }
+
+    static JsonElement Check(string body, string name) => JsonDocument.Parse(body).RootElement.GetProperty("checks")
+        .EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+
+    static Task<(HttpStatusCode StatusCode, string Body)> ReadyBecomes(HttpClient client, HttpStatusCode expected) =>
         Eventually.Until(async () =>
         {
             using var response = await client.GetAsync("/health/ready");

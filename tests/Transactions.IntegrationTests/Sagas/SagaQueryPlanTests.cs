@@ -67,16 +67,6 @@ public sealed class SagaQueryPlanTests(IsolatedServices services) : IClassFixtur
     }
 
     /// <summary>The plan PostgreSQL chooses for a recorded query, with its recorded parameters.</summary>
-    static async Task<string> ExplainAsync(string database, (string Sql, NpgsqlParameter[] Parameters) query)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var explain = new NpgsqlCommand("EXPLAIN " + query.Sql, connection);
-        explain.Parameters.AddRange(query.Parameters);
-        var plan = new List<string>();
-        await using var reader = await explain.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            plan.Add(reader.GetString(0));
-        return string.Join('\n', plan);
-    }
+    static Task<string> ExplainAsync(string database, (string Sql, NpgsqlParameter[] Parameters) query) =>
+        QueryPlan.ExplainAsync(database, query.Sql, query.Parameters);
 }

@@ -14,10 +14,10 @@ public sealed record AccountView(string AccountId, string Currency, decimal Avai
     public static AccountView Of(Account a) => new(a.AccountId, a.Currency, a.Available, a.Frozen, a.PendingCredit);
 }
 
-public sealed record LedgerEntryView(long Id, DateTimeOffset At, string Kind, Guid? TransferId, decimal Amount,
-    decimal Available, decimal Frozen, decimal PendingCredit);
-
-/// <summary>POST /api/accounts, GET /api/accounts/{id}, GET /api/accounts/{id}/ledger.</summary>
+/// <summary>
+/// POST /api/accounts, GET /api/accounts/{id}, GET /api/accounts/{id}/ledger?limit=&amp;cursor= (a page at a time,
+/// oldest first; see <see cref="LedgerPage"/>).
+/// </summary>
 public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
@@ -66,15 +66,24 @@ public static class AccountEndpoints
         return account is null ? NotFound(id) : Results.Ok(AccountView.Of(account));
     }
 
-    static async Task<IResult> LedgerAsync(string id, BankDbContext db, CancellationToken ct)
+    static async Task<IResult> LedgerAsync(string id, HttpRequest request, BankDbContext db, CancellationToken ct)
     {
+        var rules = new RequestRules();
+        var limit = rules.Limit("limit", request.Query["limit"].ToString(), LedgerPage.DefaultLimit, LedgerPage.MaxLimit);
+        long? after = null;
+        if (request.Query["cursor"].ToString() is { Length: > 0 } cursor)
+        {
+            var ok = LedgerPage.TryDecodeCursor(cursor, out var last);
+            rules.Check(ok, "cursor", "Not a cursor this API returned; pass nextCursor unchanged.");
+            after = ok ? last : null;
+        }
+        if (rules.ToProblem() is { } problem)
+            return problem;
         if (!await db.Accounts.AnyAsync(a => a.AccountId == id, ct))
             return NotFound(id);
-        var entries = await db.Ledger.AsNoTracking().Where(l => l.AccountId == id).OrderBy(l => l.Id)
-            .Select(l => new LedgerEntryView(l.Id, l.At, l.Kind.ToString(), l.TransferId, l.Amount, l.Available,
-                l.Frozen, l.PendingCredit))
-            .ToListAsync(ct);
-        return Results.Ok(entries);
+        // One more than the page tells whether another page follows.
+        var rows = await LedgerPage.Query(db, id, after, limit + 1).AsNoTracking().ToListAsync(ct);
+        return Results.Ok(LedgerPage.Of(rows, limit));
     }
 
     static IResult NotFound(string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound,

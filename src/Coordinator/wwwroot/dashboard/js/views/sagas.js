@@ -32,7 +32,8 @@ const filterLink = query => `#/sagas?${new URLSearchParams(query)}`;
 function countsView(counts) {
   return table([
     ['Workflow', c => h('a', { href: filterLink({ workflow: c.workflow }) }, c.workflow)],
-    ['Total', c => String(c.total)],
+    // A large workflow's counts are the database's estimates: marked as such.
+    ['Total', c => (c.estimated ? '≈ ' : '') + String(c.total)],
     ['By state', c => Object.entries(c.byState).map(([state, n]) =>
       h('a', { class: 'chip', href: filterLink({ workflow: c.workflow, state }) }, `${state} ${n}`))],
   ], counts, 'No workflow is registered.', { id: 'saga-counts', 'aria-label': 'Sagas per workflow and state' });
