@@ -20,8 +20,8 @@ namespace Transactions.Outbox.Dispatch;
 /// older than <see cref="PostgresOutboxOptions.DispatchGracePeriod"/> and delivers each conversation in order.
 /// </summary>
 sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptions> options,
-    OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, TimeProvider time, IServiceProvider services,
-    ILogger<OutboxDispatcher<TDbContext>> logger)
+    OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, ConversationBackoff<TDbContext> backoff, TimeProvider time,
+    IServiceProvider services, ILogger<OutboxDispatcher<TDbContext>> logger)
     where TDbContext : DbContext
 {
     readonly PostgresOutboxOptions _options = options.Value;
@@ -180,8 +180,12 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
                 try
                 {
                     if (!StoredMessageSender.HasExpired(message, time))
+                    {
                         await StoredMessageSender.SendAsync(bus, message, _options.DeliveryTimeout, time,
                             Stopping);
+                        // Evidence that the broker takes messages: a round's failure meanwhile is its message's own.
+                        backoff.Confirmed();
+                    }
                     _sent.Writer.TryWrite(message.SequenceNumber);
                     metrics.Delivered(1);
                     continue;

@@ -16,10 +16,18 @@ public sealed class DeadLetterTests(IsolatedServices services) : IClassFixture<I
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     const string Unsendable = "http://unreachable.invalid/nowhere";
 
-    [Fact]
-    public async Task An_unsendable_message_is_dead_lettered_its_conversation_moves_on_and_a_requeue_delivers_it_once()
+    /// <param name="trafficSentAtCommit">
+    /// The other messages are sent at commit by the delivering process itself, so its rounds carry the unsendable
+    /// message alone and only those sends show that the broker is taking messages; otherwise another process commits
+    /// them and the rounds deliver them beside it.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_unsendable_message_is_dead_lettered_its_conversation_moves_on_and_a_requeue_delivers_it_once(
+        bool trafficSentAtCommit)
     {
-        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "dead_letter");
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, $"dead_letter_{trafficSentAtCommit}");
         using var writing = await OutboxTestHost.StartAsync(services, connectionString, _ => { },
             o => o.DeliveryEnabled = false);
         var poison = Guid.NewGuid();
@@ -45,10 +53,10 @@ public sealed class DeadLetterTests(IsolatedServices services) : IClassFixture<I
         using var stopTraffic = new CancellationTokenSource();
         var traffic = Task.Run(async () =>
         {
-            // Other conversations keep flowing: the rounds that fail the poison message also deliver these.
+            // Other conversations keep flowing while the poison message fails.
             while (!stopTraffic.IsCancellationRequested)
             {
-                await OutboxTestHost.CommitProbesAsync(writing, [Guid.NewGuid()]);
+                await OutboxTestHost.CommitProbesAsync(trafficSentAtCommit ? delivering : writing, [Guid.NewGuid()]);
                 await Task.Delay(50); // pacing of the stream, not a wait for a condition
             }
         });
