@@ -2,10 +2,12 @@
 # Runs the product on this machine: RabbitMQ and PostgreSQL (started if needed), the coordinator on
 # http://127.0.0.1:5080 and all sample participants on http://127.0.0.1:5081. Ctrl-C stops everything it started.
 #
-#   scripts/run.sh [--no-build]
+#   scripts/run.sh [--no-build] [--instances N]
 #
-# A service that dies (a crash, kill -9) is logged and started again with backoff; the other service and the servers
-# keep running. TRANSACTIONS_COORDINATOR_PORT and TRANSACTIONS_PARTICIPANTS_PORT choose other ports. With
+# A service that dies (a crash, kill -9) is logged and started again with backoff; the other services and the servers
+# keep running. TRANSACTIONS_COORDINATOR_PORT and TRANSACTIONS_PARTICIPANTS_PORT choose other ports. --instances N (or
+# TRANSACTIONS_INSTANCES) runs N coordinators and N participant hosts on the same databases and broker, instance i
+# (from 0) on the coordinator port + 2i and the participants port + 2i: 5080/5081, 5082/5083, ... With
 # RABBITMQ_URL and POSTGRES_URL set, the services use those servers (see scripts/services.sh); settings already in
 # the environment (RabbitMq__VirtualHost, ConnectionStrings__Bank, ...) win over both.
 set -euo pipefail
@@ -14,10 +16,20 @@ cd "$ROOT"
 
 COORDINATOR_PORT="${TRANSACTIONS_COORDINATOR_PORT:-5080}"
 PARTICIPANTS_PORT="${TRANSACTIONS_PARTICIPANTS_PORT:-5081}"
-BUILD=1
-[[ "${1:-}" == "--no-build" ]] && BUILD=0
-
 log() { printf '[run] %s\n' "$*" >&2; }
+
+BUILD=1
+INSTANCES="${TRANSACTIONS_INSTANCES:-1}"
+while (($#)); do
+  case "$1" in
+    --no-build) BUILD=0 ;;
+    --instances) INSTANCES="${2:-}"; (($# > 1)) && shift ;;
+    *) log "unknown argument $1 (scripts/run.sh [--no-build] [--instances N])"; exit 2 ;;
+  esac
+  shift
+done
+[[ "$INSTANCES" =~ ^[1-9][0-9]?$ ]] || { log "--instances must be a number from 1 to 99, not '$INSTANCES'"; exit 2; }
+
 
 # amqp://user:password@host:port/vhost and postgres://user:password@host:port/db, as services.sh env prints them.
 URL_PATTERN='^[a-z]+://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)(/.*)?$'
@@ -98,12 +110,19 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 export ASPNETCORE_ENVIRONMENT=Development
-supervise coordinator "$COORDINATOR_PORT" Coordinator &
-supervisors+=($!)
-supervise participants "$PARTICIPANTS_PORT" Participants.Sample &
-supervisors+=($!)
+# Instance i of a service on its base port + 2i; with one instance the names carry no number.
+coordinator_urls=(); participants_urls=()
+for ((i = 0; i < INSTANCES; i++)); do
+  suffix=""; ((INSTANCES > 1)) && suffix="-$((i + 1))"
+  supervise "coordinator$suffix" $((COORDINATOR_PORT + 2 * i)) Coordinator &
+  supervisors+=($!)
+  supervise "participants$suffix" $((PARTICIPANTS_PORT + 2 * i)) Participants.Sample &
+  supervisors+=($!)
+  coordinator_urls+=("http://127.0.0.1:$((COORDINATOR_PORT + 2 * i))")
+  participants_urls+=("http://127.0.0.1:$((PARTICIPANTS_PORT + 2 * i))")
+done
 
-for url in "http://127.0.0.1:$COORDINATOR_PORT" "http://127.0.0.1:$PARTICIPANTS_PORT"; do
+for url in "${coordinator_urls[@]}" "${participants_urls[@]}"; do
   deadline=$((SECONDS + 120))
   until curl -fsS "$url/health/ready" >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then log "$url is not ready after 120 s; see the log above"; break; fi
@@ -120,9 +139,9 @@ fi
 cat <<MSG
 
 Transactions is running:
-  coordinator   http://127.0.0.1:$COORDINATOR_PORT   (health: /health/ready)
+  coordinator   ${coordinator_urls[*]}   (health: /health/ready)
   dashboard     http://127.0.0.1:$COORDINATOR_PORT/dashboard/   (reads need no key in Development; actions need the key below)
-  participants  http://127.0.0.1:$PARTICIPANTS_PORT   (bank, flights, hotels, cars)
+  participants  ${participants_urls[*]}   (bank, flights, hotels, cars)
 $servers
   API docs      http://127.0.0.1:$COORDINATOR_PORT/scalar/   metrics: /metrics on both services
 

@@ -20,7 +20,7 @@ public sealed partial class RunScript : IAsyncDisposable
     public int Pid => _process.Id;
 
     public static RunScript Start(ServerEndpoints servers, IReadOnlyDictionary<string, string?> settings,
-        int coordinatorPort, int participantsPort)
+        int coordinatorPort, int participantsPort, int instances = 1)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -30,6 +30,8 @@ public sealed partial class RunScript : IAsyncDisposable
         };
         start.ArgumentList.Add("scripts/run.sh");
         start.ArgumentList.Add("--no-build");
+        start.ArgumentList.Add("--instances");
+        start.ArgumentList.Add(instances.ToString());
         start.Environment["RABBITMQ_URL"] = servers.Amqp.ToString();
         start.Environment["RABBITMQ_MANAGEMENT_URL"] = servers.Management.ToString();
         start.Environment["POSTGRES_URL"] = servers.Postgres.ToString();
