@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
     "reconcile" => await ReconcileBench.RunAsync(args.Skip(1).ToArray()),
     "barrier-purge" => await BarrierPurgeBench.RunAsync(options),
     _ => BenchOptions.Usage("modes: outbox [--messages N] [--warmup W] [--warmup-seconds S] [--rate R] [--writers W] [--per-commit M] [--batch B] [--drain N] | " +
-                            "transfers [--transfers N] [--warmup W] [--warmup-seconds S] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] [--seed-finished N] | " +
+                            "transfers [--transfers N] [--warmup W] [--warmup-seconds S] [--concurrency C] [--in-flight F] [--accounts A] [--prefetch P] [--outbox-poll-ms T] [--seed-finished N] [--coordinators K] | " +
                             "reconcile [--rows 1000000,100000] [--stuck 1000] [--repeat 5] | " +
                             "barrier-purge [--rows 1000000] [--workers 4] [--batch 1000] [--baseline-seconds 20]"),
 };

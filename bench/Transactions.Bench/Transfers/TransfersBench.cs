@@ -37,6 +37,9 @@ public static class TransfersBench
         // 0: open loop, every transfer posted as fast as the posters go (throughput, latency = queueing). N: closed
         // loop, a transfer is posted only when fewer than N are unfinished (latency at the rate N sustains).
         var inFlight = options.Int("in-flight", 0);
+        // Coordinator instances on the one database, sharing the saga endpoints as competing consumers; the POSTs go
+        // round-robin. They share this process's cores, so what they show is what version conflicts cost.
+        var coordinators = options.Int("coordinators", 1);
 
         await using var servers = await BenchServers.CreateAsync("transfers");
         using var outbox = new OutboxCounters();
@@ -53,9 +56,8 @@ public static class TransfersBench
         if (options.Has("outbox-poll-ms"))
             settings["Outbox:PollingInterval"] = TimeSpan.FromMilliseconds(options.Int("outbox-poll-ms", 5_000)).ToString();
         await using var bankHost = new InProcessService<ParticipantsAssembly>(settings);
-        await using var coordinatorHost = new InProcessService<CoordinatorAssembly>(settings);
         using var bank = await bankHost.ReadyClientAsync();
-        using var coordinator = await coordinatorHost.ReadyClientAsync();
+        await using var coordinator = await CoordinatorInstances.StartAsync(coordinators, settings);
 
         var names = Enumerable.Range(0, accounts).Select(i => $"bench-{i}").ToArray();
         foreach (var name in names)
@@ -114,6 +116,7 @@ public static class TransfersBench
                    CPU: {cpu} (this process: coordinator, bank, delivery, bench)
                    SQL: {sql}
                    outbox: {(outboxAfter.Delivered - outboxBefore.Delivered) / (double)transfers:0.00} messages sent per transfer, {(outboxAfter.LeftToDelivery - outboxBefore.LeftToDelivery) / (double)transfers:0.000} left to the delivery service at commit
+                   coordinators: {coordinators}, saga version conflicts retried: {(outboxAfter.SagaConflicts - outboxBefore.SagaConflicts) / (double)transfers:0.000} per transfer
                    latency POST->terminal: p50 {Percentiles.Of(latencies, 50):0.0} ms, p99 {Percentiles.Of(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms
                  """));
             return new Pass(transfers / seconds, plan);
@@ -164,7 +167,7 @@ public static class TransfersBench
         return string.Join(", ", states);
     }
 
-    static Task PostAllAsync(HttpClient coordinator, (Guid Id, string From, string To, decimal Amount)[] plan,
+    static Task PostAllAsync(CoordinatorInstances coordinator, (Guid Id, string From, string To, decimal Amount)[] plan,
         int concurrency, ConcurrentDictionary<Guid, DateTimeOffset> posted) =>
         Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = concurrency },
             (t, ct) => new ValueTask(PostAsync(coordinator, t, posted, ct)));
@@ -173,7 +176,7 @@ public static class TransfersBench
     /// Posts the plan keeping at most <paramref name="inFlight"/> transfers unfinished: a watcher polls the saga table
     /// for the unfinished ones and frees a slot for each that ended.
     /// </summary>
-    static async Task PostClosedLoopAsync(HttpClient coordinator, string connectionString,
+    static async Task PostClosedLoopAsync(CoordinatorInstances coordinator, string connectionString,
         (Guid Id, string From, string To, decimal Amount)[] plan, int concurrency, int inFlight,
         ConcurrentDictionary<Guid, DateTimeOffset> posted)
     {
@@ -212,11 +215,11 @@ public static class TransfersBench
         await watcher;
     }
 
-    static async Task PostAsync(HttpClient coordinator, (Guid Id, string From, string To, decimal Amount) t,
+    static async Task PostAsync(CoordinatorInstances coordinator, (Guid Id, string From, string To, decimal Amount) t,
         ConcurrentDictionary<Guid, DateTimeOffset> posted, CancellationToken ct)
     {
         posted[t.Id] = DateTimeOffset.UtcNow;
-        using var response = await coordinator.PostAsJsonAsync("/api/bank-transfers",
+        using var response = await coordinator.Next().PostAsJsonAsync("/api/bank-transfers",
             new { transferId = t.Id, fromAccount = t.From, toAccount = t.To, amount = t.Amount, currency = "EUR" }, ct);
         response.EnsureSuccessStatusCode();
     }

@@ -16,6 +16,7 @@ public sealed class OutboxMetrics
     readonly Counter<long> _deadLettered;
     readonly Counter<long> _leftToDelivery;
     readonly Histogram<int> _groupCommits;
+    readonly Counter<long> _sagaConflicts;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
     public OutboxMetrics(IMeterFactory meterFactory)
@@ -32,6 +33,9 @@ public sealed class OutboxMetrics
             "sending, or the send failed), left to the delivery service after the grace period.");
         _groupCommits = meter.CreateHistogram<int>("outbox.group_commit.messages", "{message}",
             "Consumed messages made durable by one commit on endpoints with group commit.");
+        _sagaConflicts = meter.CreateCounter<long>("outbox.saga.conflicts", "{attempt}",
+            "Saga messages that lost a race for their saga row (changed or inserted by another consumer first) and are " +
+            "tried again.");
     }
 
     internal void Delivered(int count) => _delivered.Add(count);
@@ -43,4 +47,6 @@ public sealed class OutboxMetrics
     internal void LeftToDelivery(int count) => _leftToDelivery.Add(count);
 
     internal void GroupCommitted(int messages) => _groupCommits.Record(messages);
+
+    internal void SagaConflict() => _sagaConflicts.Add(1);
 }

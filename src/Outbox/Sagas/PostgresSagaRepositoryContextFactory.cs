@@ -4,6 +4,8 @@ using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using Transactions.Outbox.Delivery;
+
 namespace Transactions.Outbox.Sagas;
 
 /// <summary>
@@ -70,12 +72,15 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         return scopedServices.GetRequiredService<TDbContext>();
     }
 
-    static async Task InTransaction(DbContext db, ConsumeContext context, Func<Task> work)
+    /// <summary>The outbox's instruments, where the host has an outbox (a saga repository can run without one).</summary>
+    OutboxMetrics? Metrics => scopedServices.GetService<OutboxMetrics>();
+
+    async Task InTransaction(DbContext db, ConsumeContext context, Func<Task> work)
     {
         if (db.Database.CurrentTransaction is not null)
         {
             // The outbox (or the caller) owns the transaction and commits the saga together with what it sends.
-            await LeavingNothingBehindOnFailure(db, context, work);
+            await LeavingNothingBehindOnFailure(db, context, work, Metrics);
             return;
         }
 
@@ -83,7 +88,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            await LeavingNothingBehindOnFailure(db, context, work);
+            await LeavingNothingBehindOnFailure(db, context, work, Metrics);
             await transaction.CommitAsync(ct);
         }, context.CancellationToken);
     }
@@ -94,7 +99,8 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     /// and the outbox rows of what it published would otherwise be saved by the next attempt: sent twice, or sent
     /// although the state change that sent them was discarded.
     /// </summary>
-    static async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work)
+    static async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work,
+        OutboxMetrics? metrics)
     {
         var trackedBefore = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
         try
@@ -106,8 +112,11 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
             foreach (var entry in db.ChangeTracker.Entries().Where(x => !trackedBefore.Contains(x.Entity)).ToList())
                 entry.State = EntityState.Detached;
             if (SagaConflict.IsConflict(e))
+            {
+                metrics?.SagaConflict();
                 LogContext.Debug?.Log("Saga {SagaType} {CorrelationId} was changed by another consumer first: {Conflict}",
                     TypeCache<TSaga>.ShortName, context.CorrelationId, e.GetType().Name);
+            }
             throw;
         }
     }
