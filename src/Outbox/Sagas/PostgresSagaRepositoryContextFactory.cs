@@ -72,15 +72,12 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         return scopedServices.GetRequiredService<TDbContext>();
     }
 
-    /// <summary>The outbox's instruments, where the host has an outbox (a saga repository can run without one).</summary>
-    OutboxMetrics? Metrics => scopedServices.GetService<OutboxMetrics>();
-
     async Task InTransaction(DbContext db, ConsumeContext context, Func<Task> work)
     {
         if (db.Database.CurrentTransaction is not null)
         {
             // The outbox (or the caller) owns the transaction and commits the saga together with what it sends.
-            await LeavingNothingBehindOnFailure(db, context, work, Metrics);
+            await LeavingNothingBehindOnFailure(db, context, work);
             return;
         }
 
@@ -88,7 +85,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            await LeavingNothingBehindOnFailure(db, context, work, Metrics);
+            await LeavingNothingBehindOnFailure(db, context, work);
             await transaction.CommitAsync(ct);
         }, context.CancellationToken);
     }
@@ -99,8 +96,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     /// and the outbox rows of what it published would otherwise be saved by the next attempt: sent twice, or sent
     /// although the state change that sent them was discarded.
     /// </summary>
-    static async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work,
-        OutboxMetrics? metrics)
+    async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work)
     {
         var trackedBefore = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
         try
@@ -113,7 +109,9 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
                 entry.State = EntityState.Detached;
             if (SagaConflict.IsConflict(e))
             {
-                metrics?.SagaConflict();
+                // Resolved here, not per message: the outbox's instruments, where the host has an outbox (a saga
+                // repository can run without one).
+                scopedServices.GetService<OutboxMetrics>()?.SagaConflict();
                 LogContext.Debug?.Log("Saga {SagaType} {CorrelationId} was changed by another consumer first: {Conflict}",
                     TypeCache<TSaga>.ShortName, context.CorrelationId, e.GetType().Name);
             }

@@ -99,15 +99,7 @@ public sealed class IsolatedServices : IAsyncLifetime
     /// </summary>
     public async Task<long> QueueDepthAsync(string queue)
     {
-        var factory = new RabbitMQ.Client.ConnectionFactory
-        {
-            HostName = Servers.Amqp.Host,
-            Port = Servers.Amqp.Port,
-            VirtualHost = VirtualHost,
-            UserName = Servers.RabbitUser,
-            Password = Servers.RabbitPassword,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         try
         {

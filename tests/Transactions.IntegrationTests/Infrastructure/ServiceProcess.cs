@@ -40,6 +40,36 @@ public static class ServiceProcess
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The first of <paramref name="count"/> consecutive loopback ports that are free now.</summary>
+    public static int ConsecutiveFreePorts(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = FreePort();
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var port = first; port < first + count; port++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+                return first;
+            }
+            catch (SocketException)
+            {
+                // One of them is taken: try elsewhere.
+            }
+            finally
+            {
+                foreach (var listener in listeners)
+                    listener.Stop();
+            }
+        }
+        throw new InvalidOperationException($"No {count} consecutive free ports found.");
+    }
+
     /// <summary>Runs a service that is expected to end by itself, killing it if it has not within the timeout.</summary>
     public static async Task<ExitedProcess> RunToExitAsync(string dll, IReadOnlyDictionary<string, string?> settings,
         TimeSpan timeout)

@@ -55,7 +55,7 @@ public sealed class RunScriptTests(IsolatedServices services) : IClassFixture<Is
         var settings = services.BrokerSettings();
         foreach (var database in new[] { "Coordinator", "Bank", "Flights", "Hotels", "Cars" })
             settings[$"ConnectionStrings:{database}"] = await services.CreateDatabaseAsync($"{database}_instances");
-        var basePort = ConsecutiveFreePorts(4);
+        var basePort = ServiceProcess.ConsecutiveFreePorts(4);
         await using var script = RunScript.Start(services.Servers, settings, basePort, basePort + 1, instances: 2);
 
         await script.SaysAsync("Transactions is running", Patience);
@@ -69,36 +69,6 @@ public sealed class RunScriptTests(IsolatedServices services) : IClassFixture<Is
             Assert.Contains(script.Lines, l => l.Contains($"{name} started (pid {pid}) on http://127.0.0.1:{port}"));
         }
         Assert.Equal(130, await script.InterruptAsync(Patience));
-    }
-
-    /// <summary>The first of <paramref name="count"/> consecutive loopback ports that are free now.</summary>
-    static int ConsecutiveFreePorts(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var first = ServiceProcess.FreePort();
-            var listeners = new List<System.Net.Sockets.TcpListener>();
-            try
-            {
-                for (var port = first; port < first + count; port++)
-                {
-                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                return first;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // One of them is taken: try elsewhere.
-            }
-            finally
-            {
-                foreach (var listener in listeners)
-                    listener.Stop();
-            }
-        }
-        throw new InvalidOperationException($"No {count} consecutive free ports found.");
     }
 
     static HttpClient Client(int port) =>
