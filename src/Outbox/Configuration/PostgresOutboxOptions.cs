@@ -64,6 +64,15 @@ public sealed class PostgresOutboxOptions
     public int GroupCommitMaxMessages { get; set; } = 32;
 
     /// <summary>
+    /// How long a later member of a commit group waits for a row lock before it gives up and is retried in a group of
+    /// its own. The group holds the locks of its earlier members while it waits: where several instances consume one
+    /// queue, two groups can each wait for the other's, and PostgreSQL's deadlock check would take a second to notice.
+    /// The first member holds nothing and waits as long as the statement takes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan GroupCommitLockTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// How often the delivery service looks for messages when no notification arrived: the fallback for a lost
     /// LISTEN connection or messages written without the outbox's notification.
     /// </summary>

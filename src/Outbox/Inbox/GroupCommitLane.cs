@@ -28,7 +28,8 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
     Group? _open;
 
     /// <summary>The open transaction a message's work runs in, and the scope its consumer is resolved from.</summary>
-    public sealed class Group(AsyncServiceScope scope, TDbContext db, IDbContextTransaction transaction) : IAsyncDisposable
+    public sealed class Group(AsyncServiceScope scope, TDbContext db, IDbContextTransaction transaction,
+        TimeSpan lockTimeout) : IAsyncDisposable
     {
         public IServiceScope Scope => scope;
         public IServiceProvider Services => scope.ServiceProvider;
@@ -46,14 +47,17 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
         /// <summary>The running member's savepoint was sent to the server: a failure rolls back to it.</summary>
         internal bool SavepointSent { get; set; }
 
-        /// <summary>The <c>SAVEPOINT</c> statement to put before the member's first statement, or null when none is due.</summary>
+        /// <summary>
+        /// The statements to put before the member's first statement, or null when none are due: its <c>SAVEPOINT</c>,
+        /// and the lock timeout of a later member (undone with the savepoint, so set again by each member).
+        /// </summary>
         internal string? TakeSavepoint()
         {
             if (PendingSavepoint is not { } name)
                 return null;
             PendingSavepoint = null;
             SavepointSent = true;
-            return $"SAVEPOINT {name}";
+            return $"SAVEPOINT {name}; SET LOCAL lock_timeout = {(int)Math.Ceiling(lockTimeout.TotalMilliseconds)}";
         }
 
         /// <summary>A rollback to a savepoint failed: the transaction is unusable and the whole group fails.</summary>
@@ -86,7 +90,10 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
         {
             group = _open ??= await OpenAsync(cancellationToken);
             failure = await RunMemberAsync(group, work, cancellationToken);
-            if (group.Broken || Volatile.Read(ref _waiting) == 0 || group.Members >= options.Value.GroupCommitMaxMessages)
+            // A failed member ends the group: its retry comes later, and until then the rows the others changed stay
+            // locked; another instance may be waiting for them while holding what the retry will need.
+            if (failure is not null || group.Broken || Volatile.Read(ref _waiting) == 0
+                || group.Members >= options.Value.GroupCommitMaxMessages)
             {
                 _open = null;
                 await CommitAsync(group);
@@ -107,7 +114,7 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
         {
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            return new Group(scope, db, transaction);
+            return new Group(scope, db, transaction, options.Value.GroupCommitLockTimeout);
         }
         catch
         {

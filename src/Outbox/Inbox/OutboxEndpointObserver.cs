@@ -4,6 +4,7 @@ using MassTransit.DependencyInjection;
 using MassTransit.Transports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Transactions.Outbox.Sagas;
 
 namespace Transactions.Outbox.Inbox;
 
@@ -13,6 +14,8 @@ sealed class OutboxEndpointObserver<TDbContext>(IReceiveEndpointConfigurator end
     : IConsumerConfigurationObserver, ISagaConfigurationObserver
     where TDbContext : DbContext
 {
+    readonly Dictionary<Type, SagaConflictRetry> _conflictRetries = [];
+
     public void ConsumerConfigured<TConsumer>(IConsumerConfigurator<TConsumer> configurator)
         where TConsumer : class
     {
@@ -25,21 +28,38 @@ sealed class OutboxEndpointObserver<TDbContext>(IReceiveEndpointConfigurator end
             ?? throw new ConfigurationException($"The outbox cannot wrap {TypeCache<TConsumer>.ShortName}."));
 
     public void SagaConfigured<TSaga>(ISagaConfigurator<TSaga> configurator)
-        where TSaga : class, ISaga
-    {
-    }
+        where TSaga : class, ISaga =>
+        TakeConflictRetry(configurator);
 
     public void StateMachineSagaConfigured<TInstance>(ISagaConfigurator<TInstance> configurator,
         SagaStateMachine<TInstance> stateMachine)
-        where TInstance : class, ISaga, SagaStateMachineInstance
+        where TInstance : class, ISaga, SagaStateMachineInstance =>
+        TakeConflictRetry(configurator);
+
+    /// <summary>
+    /// Called before the saga's messages are: the lost-race retry is placed in front of the outbox, so that each
+    /// attempt runs in a transaction (or commit group) of its own.
+    /// </summary>
+    void TakeConflictRetry<TSaga>(ISagaConfigurator<TSaga> configurator)
+        where TSaga : class, ISaga
     {
+        if (configurator.TryGetOptions<SagaConflictRetry>(out var retry))
+        {
+            retry.PlacedByOutbox = true;
+            _conflictRetries[typeof(TSaga)] = retry;
+        }
     }
 
     public void SagaMessageConfigured<TSaga, TMessage>(ISagaMessageConfigurator<TSaga, TMessage> configurator)
         where TSaga : class, ISaga
-        where TMessage : class =>
-        AddFilter<TSaga, TMessage>(configurator as ISagaMessageConfigurator<TMessage>
-            ?? throw new ConfigurationException($"The outbox cannot wrap {TypeCache<TSaga>.ShortName}."));
+        where TMessage : class
+    {
+        var pipe = configurator as ISagaMessageConfigurator<TMessage>
+            ?? throw new ConfigurationException($"The outbox cannot wrap {TypeCache<TSaga>.ShortName}.");
+        if (_conflictRetries.TryGetValue(typeof(TSaga), out var retry))
+            retry.AddTo(pipe);
+        AddFilter<TSaga, TMessage>(pipe);
+    }
 
     void AddFilter<TConsumer, TMessage>(IPipeConfigurator<ConsumeContext<TMessage>> pipe)
         where TConsumer : class

@@ -91,10 +91,10 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     }
 
     /// <summary>
-    /// Runs one attempt at the message; when it fails, forgets every entity the attempt began tracking. A lost race is
-    /// retried on the same <see cref="DbContext"/> when the outbox holds the scope, and the failed attempt's saga copy
-    /// and the outbox rows of what it published would otherwise be saved by the next attempt: sent twice, or sent
-    /// although the state change that sent them was discarded.
+    /// Runs one attempt at the message; when it fails, forgets every entity the attempt began tracking. Without the
+    /// outbox a lost race is retried on the same <see cref="DbContext"/> (the message's scope outlives the attempt), and
+    /// the failed attempt's saga copy would otherwise be saved by the next one; inside a commit group the context goes
+    /// on to the group's next message, which must not save what this one published.
     /// </summary>
     async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work)
     {

@@ -64,11 +64,12 @@ public static class PostgresSagaRepositoryRegistration
             services.RegisterLoadSagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
             services.RegisterQuerySagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
             services.TryAddScoped<ISagaQueries<TSaga>, SagaQueries<TDbContext, TSaga>>();
-            SagaRegistration<TSaga>(services).AddConfigureAction<TSaga>((_, saga) => saga.UseMessageRetry(r =>
+            SagaRegistration<TSaga>(services).AddConfigureAction<TSaga>((_, saga) =>
             {
-                r.Handle<Exception>(SagaConflict.IsConflict);
-                r.Exponential(options.RetryLimit, options.MinInterval, options.MaxInterval, options.IntervalDelta);
-            }));
+                // Kept on the saga's configuration of this endpoint, where the outbox (if any) finds it.
+                var retry = saga.Options<SagaConflictRetry>(r => r.Settings = options);
+                saga.ConnectSagaConfigurationObserver(new SagaConflictRetryObserver(retry));
+            });
         });
         return configurator;
     }

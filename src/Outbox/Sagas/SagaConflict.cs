@@ -11,7 +11,8 @@ public static class SagaConflict
 {
     /// <summary>
     /// True for a stale optimistic update (<see cref="DbUpdateConcurrencyException"/>), a duplicate insert of the same
-    /// correlation id (unique violation), a serialization failure and a deadlock, anywhere in the exception chain.
+    /// correlation id (unique violation), a serialization failure, a deadlock and a lock not granted in time (a commit
+    /// group's later member gives up waiting for another instance's group), anywhere in the exception chain.
     /// </summary>
     public static bool IsConflict(Exception exception)
     {
@@ -20,7 +21,8 @@ public static class SagaConflict
             if (e is DbUpdateConcurrencyException)
                 return true;
             if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or
-                PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+                PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or
+                PostgresErrorCodes.LockNotAvailable })
                 return true;
         }
         return false;

@@ -17,6 +17,7 @@ public sealed class SagaConflictTests
     [InlineData(PostgresErrorCodes.UniqueViolation)]
     [InlineData(PostgresErrorCodes.SerializationFailure)]
     [InlineData(PostgresErrorCodes.DeadlockDetected)]
+    [InlineData(PostgresErrorCodes.LockNotAvailable)]
     public void Losing_a_race_in_the_database_is_a_conflict(string sqlState) =>
         Assert.True(SagaConflict.IsConflict(Failed(sqlState)));
 
