@@ -56,6 +56,25 @@ public sealed class InvalidTransferMessageTests(IsolatedServices services) : ICl
         Assert.Equal(("Trying", "Pending"), (saga.GetProperty("state").GetString(), StepStatus(saga, "debit")));
     }
 
+    [Fact]
+    public async Task A_start_that_breaks_the_transfer_rules_is_cancelled_naming_them_rather_than_sent_to_the_error_queue()
+    {
+        await using var host = await CoordinatorHost.StartAsync(services);
+        using var api = host.CreateClient();
+        await Eventually.Ready(api, "the coordinator");
+        var transferId = Guid.CreateVersion7();
+
+        // None of these fits its column: the saga must not try to store them.
+        await PublishAsync("StartBankTransfer", new { transferId, toAccount = "bob", amount = 0m, currency = "euro" });
+
+        // Cancelled, not in the error queue: a start there would never have made a saga.
+        var saga = await SagaApi.UntilAsync(api, transferId, s => s.GetProperty("isTerminal").GetBoolean(), Timeout,
+            "is terminal");
+        Assert.Equal("Cancelled", saga.GetProperty("state").GetString());
+        var outcome = saga.GetProperty("outcome").GetString()!;
+        Assert.All(["fromAccount", "amount", "currency"], field => Assert.Contains(field, outcome));
+    }
+
     Task<Guid> PublishAsync(string messageType, object message) =>
         RawMessages.PublishAsync(services, Contracts + messageType, message);
 
