@@ -31,8 +31,11 @@ public static class BankTransferRegistration
             .PostgresRepository<CoordinatorDbContext>();
         bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
         {
-            if (name == EndpointName)
-                PartitionByTransfer(endpoint);
+            if (name != EndpointName)
+                return;
+            // Malformed messages are turned away before they take a place in a partition.
+            BankTransferMessageRules.Apply(endpoint);
+            PartitionByTransfer(endpoint);
         });
         // Reconciliation asks the bank for its view of finished transfers (the business check).
         bus.AddRequestClient<GetBankTransferViews>(new Uri("queue:bank-transfer-views"), RequestTimeout.After(s: 30));

@@ -29,6 +29,11 @@ public static class TravelBookingRegistration
         var saga = bus.AddSagaStateMachine<TravelBookingStateMachine, TravelBookingState>()
             .Endpoint(e => e.Name = Queue);
         (repository ?? (r => r.PostgresRepository<TravelBookingState, CoordinatorDbContext>()))(saga);
+        bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
+        {
+            if (name == Queue)
+                TravelBookingMessageRules.Apply(endpoint);
+        });
         return bus;
     }
 }

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text;
 using MassTransit;
-using RabbitMQ.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Transactions.Contracts.BankTransfers;
 using Transactions.IntegrationTests.Infrastructure;
@@ -80,30 +78,8 @@ public sealed class BankTransferTests(IsolatedServices services) : IClassFixture
         await system.OpenAccountAsync("ivan", 20m);
         await system.OpenAccountAsync("judy", 0m);
         var transferId = Guid.CreateVersion7();
-        var envelope = $$"""
-            {
-              "messageId": "{{Guid.CreateVersion7()}}",
-              "messageType": ["urn:message:Transactions.Contracts.BankTransfers:StartBankTransfer"],
-              "message": { "transferId": "{{transferId}}", "fromAccount": "ivan", "toAccount": "judy",
-                           "amount": 12.34, "currency": "EUR" }
-            }
-            """;
-
-        var factory = new ConnectionFactory
-        {
-            HostName = services.Servers.Amqp.Host, Port = services.Servers.Amqp.Port, VirtualHost = services.VirtualHost,
-            UserName = services.Servers.RabbitUser, Password = services.Servers.RabbitPassword,
-        };
-        await using (var connection = await factory.CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            var properties = new BasicProperties
-            {
-                ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent,
-            };
-            await channel.BasicPublishAsync("Transactions.Contracts.BankTransfers:StartBankTransfer", "", false,
-                properties, Encoding.UTF8.GetBytes(envelope));
-        }
+        await RawMessages.PublishAsync(services, "Transactions.Contracts.BankTransfers:StartBankTransfer",
+            new { transferId, fromAccount = "ivan", toAccount = "judy", amount = 12.34m, currency = "EUR" });
 
         Assert.Equal("Completed", (await system.TerminalSagaAsync(transferId)).GetProperty("state").GetString());
         await system.AssertSettledAsync("ivan", 7.66m);

@@ -12,19 +12,14 @@ static class BranchMessageRules
 {
     public static void Check(string messageType, Guid transferId, Guid branchId)
     {
-        if (transferId == Guid.Empty)
-            throw new InvalidMessageException(messageType, "transferId", "is missing");
-        if (branchId.Version != 7)
-            throw new InvalidMessageException(messageType, "branchId",
-                branchId == Guid.Empty ? "is missing" : $"must be a version 7 UUID, not version {branchId.Version}");
+        MessageFields.RequireId(messageType, "transferId", transferId);
+        MessageFields.RequireBranchId(messageType, "branchId", branchId);
     }
 
     public static void Check(string messageType, Guid transferId, Guid branchId, string? accountId, string? currency)
     {
         Check(messageType, transferId, branchId);
-        if (string.IsNullOrWhiteSpace(accountId))
-            throw new InvalidMessageException(messageType, "accountId", "is missing");
-        if (string.IsNullOrWhiteSpace(currency))
-            throw new InvalidMessageException(messageType, "currency", "is missing");
+        MessageFields.RequireText(messageType, "accountId", accountId);
+        MessageFields.RequireText(messageType, "currency", currency);
     }
 }
