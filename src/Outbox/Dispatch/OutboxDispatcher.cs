@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Threading.Channels;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +17,10 @@ namespace Transactions.Outbox.Dispatch;
 /// from memory, without reading them back: a row costs its insert and a share of one batched delete instead of a
 /// delivery round. Messages of one conversation go out one after another in the order they were written, and never
 /// ahead of an older row of their conversation that this process is not sending itself (a row another process wrote,
-/// or one whose send failed): such messages stay in the table for the delivery service, which takes rows once they are
-/// older than <see cref="PostgresOutboxOptions.DispatchGracePeriod"/> and delivers each conversation in order.
+/// or one whose send failed). Such messages wait: most often the older row is another instance's, sent and deleted by
+/// it within milliseconds, and they are sent as soon as it is gone; what still waits after half the grace period stays
+/// in the table for the delivery service, which takes rows once they are older than
+/// <see cref="PostgresOutboxOptions.DispatchGracePeriod"/> and delivers each conversation in order.
 /// </summary>
 sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptions> options,
     OutboxWakeup<TDbContext> wakeup, OutboxMetrics metrics, ConversationBackoff<TDbContext> backoff, TimeProvider time,
@@ -102,10 +105,10 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
             }
             conversations.Add(new ReservedConversation(conversation.Key, previous, inOrder, done));
         }
-        var left = messages.Count(m => heldBack.Contains(m.PartitionKey));
-        if (left > 0)
-            metrics.LeftToDelivery(left);
-        return new Reservation(this, conversations, left > 0);
+        var waiting = messages.Where(m => heldBack.Contains(m.PartitionKey)).ToList();
+        if (waiting.Count > 0)
+            metrics.LeftToDelivery(waiting.Count);
+        return new Reservation(this, conversations, waiting);
     }
 
     /// <summary>A conversation's place: the send before it, its messages, and what it tells the send after it.</summary>
@@ -117,11 +120,11 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
     {
         readonly OutboxDispatcher<TDbContext> _dispatcher;
         readonly List<ReservedConversation> _conversations;
-        readonly bool _anyHeldBack;
+        readonly List<OutboxMessage> _heldBack;
         int _ended;
 
         internal Reservation(OutboxDispatcher<TDbContext> dispatcher, List<ReservedConversation> conversations,
-            bool anyHeldBack) => (_dispatcher, _conversations, _anyHeldBack) = (dispatcher, conversations, anyHeldBack);
+            List<OutboxMessage> heldBack) => (_dispatcher, _conversations, _heldBack) = (dispatcher, conversations, heldBack);
 
         /// <summary>The transaction committed: send.</summary>
         public void Send()
@@ -130,8 +133,8 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
                 return;
             foreach (var c in _conversations)
                 _ = _dispatcher.SendInOrderAsync(c.Key, c.Previous, c.Messages, c.Done);
-            if (_anyHeldBack)
-                _dispatcher.WakeDeliveryAfterGrace();
+            if (_heldBack.Count > 0)
+                _ = _dispatcher.SendOnceOlderRowsAreGoneAsync(_heldBack);
         }
 
         /// <summary>
@@ -204,6 +207,45 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
         done.SetResult(sending);
         ForgetTail(conversation, done);
     }
+
+    /// <summary>
+    /// Sends held-back messages once no older row of their conversation is left that this process is not sending,
+    /// looking again after 20 ms, then at doubling intervals up to half a second. Half the grace period on, what still
+    /// waits is left to the delivery service: well before that takes the rows, so that no row is sent by both.
+    /// </summary>
+    async Task SendOnceOlderRowsAreGoneAsync(List<OutboxMessage> waiting)
+    {
+        var giveUpAt = time.GetUtcNow() + _options.DispatchGracePeriod / 2;
+        var delay = TimeSpan.FromMilliseconds(20);
+        try
+        {
+            while (waiting.Count > 0 && time.GetUtcNow() + delay < giveUpAt)
+            {
+                await Task.Delay(delay, time, Stopping);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+                await db.Database.OpenConnectionAsync(Stopping);
+                var heldBack = await OlderRows.HeldBackAsync(db.Database.GetDbConnection(), null, waiting, IsOwn, Stopping);
+                var ready = waiting.Where(m => !heldBack.Contains(m.PartitionKey)).ToList();
+                if (ready.Count == 0)
+                    continue;
+                // Reserved only now, so a later commit of the conversation in this process, held back behind these
+                // rows until this moment, is sent after them.
+                Reserve(ready, NothingHeldBack).Send();
+                waiting = waiting.Where(m => heldBack.Contains(m.PartitionKey)).ToList();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or DbException or InvalidOperationException)
+        {
+            logger.LogDebug("Looking again at held-back outbox messages failed; the delivery service takes them: {Error}",
+                e.Message);
+        }
+        if (waiting.Count > 0)
+            WakeDeliveryAfterGrace();
+    }
+
+    static readonly IReadOnlySet<Guid> NothingHeldBack = new HashSet<Guid>();
 
     /// <summary>
     /// Wakes this process's delivery service once the rows just left in the table (here, or by another instance that

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -127,6 +128,60 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
         Assert.All(references, r => Assert.Single(db.Entries.Where(e => e.Reference == r)));
         await restarted.StopAsync();
         await consumer.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_message_held_back_behind_another_instance_s_rows_is_sent_once_they_are_gone_not_after_the_grace_period()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "heldback");
+        var conversation = NewId.NextGuid();
+        // No delivery round may run within the test's deadline: whatever arrives was sent by a process itself.
+        void Options(PostgresOutboxOptions o)
+        {
+            o.DispatchGracePeriod = TimeSpan.FromMinutes(1);
+            o.PollingInterval = TimeSpan.FromMinutes(10);
+            // The first instance deletes what it sent only after a second: until then its rows hold the second's back.
+            o.DispatchedRowsDeleteDelay = TimeSpan.FromSeconds(1);
+        }
+        using var first = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<SequencedConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = 1;
+                e.ConcurrentMessageLimit = 1;
+            }), Options);
+        using var second = await OutboxTestHost.StartAsync(services, connectionString, _ => { }, Options);
+        var heldBack = 0L;
+        using var listener = ListenToLeftToDelivery(second.Services.GetRequiredService<IMeterFactory>(),
+            n => Interlocked.Add(ref heldBack, n));
+
+        await CommitSequenceAsync(first, conversation, 0, 10);
+        await CommitSequenceAsync(second, conversation, 10, 10);
+
+        Assert.Equal(10, Interlocked.Read(ref heldBack));
+        var received = first.Services.GetRequiredService<ArrivalOrder>().Positions;
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n >= 20, TimeSpan.FromSeconds(20),
+            "the held-back messages arrive long before the grace period would let delivery take them");
+        Assert.Equal(Enumerable.Range(0, 20), received);
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "every row is removed");
+        await second.StopAsync();
+        await first.StopAsync();
+    }
+
+    /// <summary>Counts the messages one host left to the delivery service at commit (other hosts' meters are ignored).</summary>
+    static MeterListener ListenToLeftToDelivery(IMeterFactory host, Action<long> add)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == host && instrument.Name == "outbox.messages.left_to_delivery")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => add(value));
+        listener.Start();
+        return listener;
     }
 
     /// <summary>Commits <paramref name="count"/> positions from <paramref name="first"/>, ten per transaction.</summary>
