@@ -64,16 +64,18 @@ public static class ConformanceKit
         var results = new List<CheckResult>();
         foreach (var check in CheckCatalog.All(options).Where(c => options.Checks.Count == 0 || options.Checks.Contains(c.Id)))
         {
-            var result = await check.RunAsync(context, ct);
+            var result = await check.RunAsync(context, ct) with { Id = check.Id };
             results.Add(result);
             await output.WriteLineAsync(result.ToString());
         }
 
         var failed = results.Where(r => r.Verdict == Verdict.Fail).ToList();
         var skipped = results.Count(r => r.Verdict == Verdict.Skip);
+        var broken = failed.GroupBy(f => f.Id)
+            .Select(g => $"{CheckCatalog.GuaranteeOf(g.Key)} ({string.Join(", ", g.Select(f => f.Name))})");
         await output.WriteLineAsync(failed.Count == 0
             ? $"{results.Count - skipped} checks passed" + (skipped > 0 ? $", {skipped} skipped" : "")
-            : $"{failed.Count} of {results.Count - skipped} checks failed: {string.Join(", ", failed.Select(f => f.Name))}");
+            : $"{failed.Count} of {results.Count - skipped} checks failed. Broken: {string.Join("; ", broken)}");
         return failed.Count == 0 ? Passed : Failed;
     }
 }

@@ -1,5 +1,6 @@
 using Transactions.Conformance;
 using Transactions.IntegrationTests.Infrastructure;
+using Transactions.IntegrationTests.Scripts;
 
 namespace Transactions.IntegrationTests.Conformance;
 
@@ -9,8 +10,6 @@ namespace Transactions.IntegrationTests.Conformance;
 /// </summary>
 public sealed record KitRun(int ExitCode, string Output, string Error)
 {
-    public const string Dll = "Transactions.Conformance.dll";
-
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The check lines (<c>PASS name: evidence</c>, <c>FAIL ...</c>, <c>SKIP ...</c>).</summary>
@@ -32,9 +31,21 @@ public sealed record KitRun(int ExitCode, string Output, string Error)
 
     public static async Task<KitRun> AsProcessAsync(IsolatedServices services, params string[] arguments)
     {
-        var run = await ServiceProcess.RunToExitAsync(Dll, new Dictionary<string, string?>(), Timeout,
+        var run = await ServiceProcess.RunToExitAsync(BuiltDll(), new Dictionary<string, string?>(), Timeout,
             WithBroker(services, arguments));
         return new KitRun(run.ExitCode, run.Output, run.Error);
+    }
+
+    /// <summary>
+    /// The kit as built in its own folder (same configuration as the tests), where its dependencies are: the copy
+    /// beside the tests resolves them against the tests' ASP.NET Core framework, which a console app does not load.
+    /// </summary>
+    static string BuiltDll()
+    {
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(RunScript.RepositoryRoot(), "tools", "Conformance", "bin", framework.Parent!.Name,
+            framework.Name, "Transactions.Conformance.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build tools/Conformance first.", dll);
     }
 
     static string[] WithBroker(IsolatedServices services, string[] arguments) =>

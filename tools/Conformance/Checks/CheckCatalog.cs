@@ -6,6 +6,23 @@ namespace Transactions.Conformance.Checks;
 /// <summary>Every check, in the order they run and print. Ids are those of <c>--checks</c>.</summary>
 public static class CheckCatalog
 {
+    /// <summary>Each check id with the guarantee its checks test, named in the summary when one fails.</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Guarantees =
+    [
+        new("repeat", "idempotency"),
+        new("null-compensation", "null compensation"),
+        new("confirm-without-try", "no Confirm without Try"),
+        new("anti-hanging", "anti-hanging"),
+        new("exclusion", "Confirm/Cancel exclusion"),
+        new("concurrent-duplicates", "idempotency under concurrent duplicates"),
+        new("reordering", "the rules in any delivery order"),
+        new("crash", "one effect across a crash"),
+    ];
+
+    public static IEnumerable<string> Ids => Guarantees.Select(g => g.Key);
+
+    public static string GuaranteeOf(string id) => Guarantees.Single(g => g.Key == id).Value;
+
     public static IEnumerable<Check> All(KitOptions options)
     {
         var k = options.Duplicates;

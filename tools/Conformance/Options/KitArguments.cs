@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Transactions.Conformance.Checks;
 using Transactions.Conformance.MessageSets;
 using Transactions.Conformance.Probe;
 
@@ -9,12 +10,6 @@ namespace Transactions.Conformance.Options;
 /// <summary>Reads the command line into <see cref="KitOptions"/>; a wrong option is an error naming it.</summary>
 public static class KitArguments
 {
-    public static readonly IReadOnlyList<string> CheckIds =
-    [
-        "repeat", "null-compensation", "confirm-without-try", "anti-hanging", "exclusion", "concurrent-duplicates",
-        "reordering", "crash",
-    ];
-
     static readonly HashSet<string> Repeatable = ["--field", "--probe-path", "--probe-header"];
 
     /// <returns>The options, or null when <c>--help</c> was asked for.</returns>
@@ -42,8 +37,8 @@ public static class KitArguments
 
         var checks = (One("--checks") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet();
-        if (checks.FirstOrDefault(c => !CheckIds.Contains(c)) is { } unknown)
-            throw new FormatException($"--checks: {unknown} is not a check ({string.Join(", ", CheckIds)}).");
+        if (checks.FirstOrDefault(c => !CheckCatalog.Ids.Contains(c)) is { } unknown)
+            throw new FormatException($"--checks: {unknown} is not a check ({string.Join(", ", CheckCatalog.Ids)}).");
 
         return new KitOptions
         {
