@@ -74,8 +74,10 @@ public static class ConformanceKit
         var broken = failed.GroupBy(f => f.Id)
             .Select(g => $"{CheckCatalog.GuaranteeOf(g.Key)} ({string.Join(", ", g.Select(f => f.Name))})");
         await output.WriteLineAsync(failed.Count == 0
-            ? $"{results.Count - skipped} checks passed" + (skipped > 0 ? $", {skipped} skipped" : "")
-            : $"{failed.Count} of {results.Count - skipped} checks failed. Broken: {string.Join("; ", broken)}");
+            ? $"{Checks(results.Count - skipped)} passed" + (skipped > 0 ? $", {skipped} skipped" : "")
+            : $"{failed.Count} of {Checks(results.Count - skipped)} failed. Broken: {string.Join("; ", broken)}");
         return failed.Count == 0 ? Passed : Failed;
     }
+
+    static string Checks(int count) => count == 1 ? "1 check" : $"{count} checks";
 }

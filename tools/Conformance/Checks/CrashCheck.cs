@@ -13,7 +13,7 @@ namespace Transactions.Conformance.Checks;
 /// </summary>
 public sealed class CrashCheck() : Check("crash", "Crash in the middle")
 {
-    const int Branches = 10;
+    const int Branches = 20;
 
     public override async Task<CheckResult> RunAsync(KitContext context, CancellationToken ct)
     {
@@ -44,7 +44,7 @@ public sealed class CrashCheck() : Check("crash", "Crash in the middle")
         if (!restart.Succeeded)
             return CheckResult.Fail(Name, restart.Evidence);
         await context.Probe.ReadWhenBackAsync(context.Options.RestartTimeout, ct);
-        var restarted = $"restarted after {answeredBefore} of {Branches} Trys were answered";
+        var restarted = $"restart begun with {answeredBefore} of {Branches} Trys answered";
 
         if (await WaitForAsync(context, branches, Phase.Try, ct) is { } lostTry)
             return CheckResult.Fail(Name, $"{restarted}; {lostTry}");
