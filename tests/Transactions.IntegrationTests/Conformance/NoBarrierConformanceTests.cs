@@ -5,7 +5,8 @@ namespace Transactions.IntegrationTests.Conformance;
 
 /// <summary>
 /// The conformance kit, run as the process users start, fails a participant that has no TCC barrier, naming each
-/// guarantee it breaks, and passes what it does get right.
+/// guarantee it breaks, and passes what it does get right. The participant is described to the kit in a message set
+/// file, as one other than the bank would be.
 /// </summary>
 public sealed class NoBarrierConformanceTests(IsolatedServices services, ITestOutputHelper output)
     : IClassFixture<IsolatedServices>
@@ -17,8 +18,18 @@ public sealed class NoBarrierConformanceTests(IsolatedServices services, ITestOu
     {
         await using var participant = await NoBarrierParticipant.StartAsync(services, Account, 10_000m);
 
-        var run = await KitRun.AsProcessAsync(services, "--branch", "debit", "--queue", NoBarrierParticipant.Queue,
-            "--resource", Account, "--probe-url", participant.ProbeUrl, "--seeds", "6");
+        // Described in a message set file, as a participant other than the bank would be.
+        var messageSet = Path.GetTempFileName();
+        await File.WriteAllTextAsync(messageSet, MessageSet(participant.ProbeUrl));
+        KitRun run;
+        try
+        {
+            run = await KitRun.AsProcessAsync(services, "--message-set", messageSet, "--resource", Account, "--seeds", "6");
+        }
+        finally
+        {
+            File.Delete(messageSet);
+        }
         output.WriteLine(run.ToString());
 
         Assert.Equal(1, run.ExitCode);
@@ -39,4 +50,20 @@ public sealed class NoBarrierConformanceTests(IsolatedServices services, ITestOu
         Assert.Contains("Broken: idempotency (Try ×3, Confirm ×3, Cancel ×3); no Confirm without Try", run.Output);
         Assert.Contains("; anti-hanging (Try after Cancel); Confirm/Cancel exclusion (", run.Output);
     }
+
+    /// <summary>The bank's debit messages on the broken participant's queue, its probe and what each phase does there.</summary>
+    static string MessageSet(string probeUrl) => $$"""
+        {
+          "name": "no-barrier debit", "queue": "{{NoBarrierParticipant.Queue}}", "transactionIdField": "transferId",
+          "try": { "command": "Transactions.Contracts.BankTransfers:TryDebit",
+                   "succeeded": "Transactions.Contracts.BankTransfers:DebitTried", "refused": "Transactions.Contracts.BankTransfers:DebitRefused" },
+          "confirm": { "command": "Transactions.Contracts.BankTransfers:ConfirmDebit",
+                       "succeeded": "Transactions.Contracts.BankTransfers:DebitConfirmed", "refused": "Transactions.Contracts.BankTransfers:DebitConfirmRefused" },
+          "cancel": { "command": "Transactions.Contracts.BankTransfers:CancelDebit",
+                      "succeeded": "Transactions.Contracts.BankTransfers:DebitCancelled", "refused": "Transactions.Contracts.BankTransfers:DebitCancelRefused" },
+          "tryFields": { "accountId": "{resource}", "amount": "{amount}", "currency": "EUR" },
+          "probe": { "url": "{{probeUrl}}", "paths": { "held": "$.frozen", "balance": "$.available" } },
+          "effects": { "try": { "held": 1, "balance": -1 }, "confirm": { "held": -1 }, "cancel": { "held": -1, "balance": 1 } }
+        }
+        """;
 }

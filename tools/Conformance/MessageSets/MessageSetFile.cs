@@ -38,6 +38,7 @@ public static class MessageSetFile
             throw new FormatException($"{path}: {e.Message}");
         }
 
+        var (name, queue) = (Required(path, "name", dto.Name), Required(path, "queue", dto.Queue));
         var paths = (dto.Probe?.Paths ?? Fail<Dictionary<string, string>>(path, "probe.paths"))
             .Select(p => KeyValuePair.Create(p.Key, p.Value)).ToList();
         if (paths.Count == 0)
@@ -47,14 +48,14 @@ public static class MessageSetFile
         {
             if (!Enum.TryParse<Phase>(phaseName, ignoreCase: true, out var phase))
                 Fail<object>(path, $"effects.{phaseName}", "is not a phase (try, confirm, cancel)");
-            foreach (var name in effect.Keys.Where(n => paths.All(p => p.Key != n)))
-                Fail<object>(path, $"effects.{phaseName}.{name}", "is not a quantity named in probe.paths");
+            foreach (var unknown in effect.Keys.Where(n => paths.All(p => p.Key != n)))
+                Fail<object>(path, $"effects.{phaseName}.{unknown}", "is not a quantity named in probe.paths");
             effects[phase] = effect;
         }
 
         return new MessageSet(
-            Required(path, "name", dto.Name),
-            Required(path, "queue", dto.Queue),
+            name,
+            queue,
             dto.TransactionIdField ?? "transactionId",
             dto.BranchIdField ?? "branchId",
             PhaseOf(path, "try", dto.Try),

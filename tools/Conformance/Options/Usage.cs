@@ -19,7 +19,7 @@ public static class Usage
         Participant:
           --branch debit|credit      the sample bank's debit or credit branch (default debit): queue bank-debit or
                                      bank-credit, probe GET http://127.0.0.1:5081/api/accounts/{resource}
-          --message-set FILE         another participant's message set, described in JSON (see README.md)
+          --message-set FILE         another participant's message set, described in JSON (see tools/Conformance/README.md)
           --queue NAME               the participant's queue, instead of the message set's
           --resource ID              the account or resource the Trys name (required); use one kept for the kit,
                                      with room for 20 Trys of --amount at once
