@@ -1,3 +1,4 @@
+using RabbitMQ.Client.Exceptions;
 using Transactions.Conformance.Checks;
 using Transactions.Conformance.Options;
 using Transactions.Conformance.Probe;
@@ -44,6 +45,17 @@ public static class ConformanceKit
             await error.WriteLineAsync($"error: {e.Message}");
             return CouldNotRun;
         }
+        catch (RabbitMQClientException e)
+        {
+            // A channel the broker closed (an exchange declared otherwise than MassTransit does) or a lost connection.
+            await error.WriteLineAsync($"error: the broker ended the kit's connection or channel: {e.Message}");
+            return CouldNotRun;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("error: stopped before the checks were done.");
+            return CouldNotRun;
+        }
     }
 
     static async Task<int> RunChecksAsync(KitOptions options, TextWriter output, CancellationToken ct)
@@ -55,7 +67,7 @@ public static class ConformanceKit
             options.MessageSet.ProbePaths.Select(p => KeyValuePair.Create(p.Key, JsonPath.Parse(p.Value))).ToList());
         // Read once before anything is sent, so that a wrong URL, key or path stops the kit with the probe's answer.
         var start = await probe.ReadAsync(ct);
-        await using var broker = await BrokerSession.OpenAsync(options.Broker, options.MessageSet, ct);
+        await using var broker = await BrokerSession.OpenAsync(options.Broker, options.MessageSet, options.ReplyTimeout, ct);
         await output.WriteLineAsync($"Checking {options.MessageSet.Name} on queue {options.MessageSet.Queue} at " +
                                     $"{BrokerSession.Redacted(options.Broker)}, resource {options.Resource} ({start}) " +
                                     $"read from {probe.Url}");

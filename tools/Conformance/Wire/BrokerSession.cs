@@ -18,20 +18,25 @@ public sealed class BrokerSession : IAsyncDisposable
     readonly IChannel _publisher;
     readonly IChannel _listener;
     readonly MessageSet _set;
+    readonly TimeSpan _confirmTimeout;
 
-    BrokerSession(IConnection connection, IChannel publisher, IChannel listener, MessageSet set, ReplyInbox inbox)
+    BrokerSession(IConnection connection, IChannel publisher, IChannel listener, MessageSet set, ReplyInbox inbox,
+        TimeSpan confirmTimeout)
     {
         _connection = connection;
         _publisher = publisher;
         _listener = listener;
         _set = set;
+        _confirmTimeout = confirmTimeout;
         Inbox = inbox;
     }
 
     public ReplyInbox Inbox { get; }
 
+    /// <param name="confirmTimeout">How long the broker may take to confirm that it took a command.</param>
     /// <exception cref="SetupException">The broker is unreachable or the participant's queue does not exist.</exception>
-    public static async Task<BrokerSession> OpenAsync(Uri broker, MessageSet set, CancellationToken ct)
+    public static async Task<BrokerSession> OpenAsync(Uri broker, MessageSet set, TimeSpan confirmTimeout,
+        CancellationToken ct)
     {
         IConnection connection;
         try
@@ -71,7 +76,7 @@ public sealed class BrokerSession : IAsyncDisposable
         // here rather than a missing reply later.
         var publisher = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
-        return new BrokerSession(connection, publisher, listener, set, inbox);
+        return new BrokerSession(connection, publisher, listener, set, inbox, confirmTimeout);
     }
 
     /// <summary>Sends the command of <paramref name="phase"/> for the branch, with a new message id.</summary>
@@ -94,10 +99,17 @@ public sealed class BrokerSession : IAsyncDisposable
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = messageId.ToString(),
         };
+        using var confirmed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        confirmed.CancelAfter(_confirmTimeout);
         try
         {
             // The default exchange routes by queue name: this reaches the participant's queue whatever it binds.
-            await _publisher.BasicPublishAsync("", _set.Queue, mandatory: true, properties, body, ct);
+            await _publisher.BasicPublishAsync("", _set.Queue, mandatory: true, properties, body, confirmed.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new SetupException($"The broker did not confirm {MessageSet.ShortName(_set.Of(phase).Command)} " +
+                                     $"within {_confirmTimeout.TotalSeconds:0.#} s: is it blocked (a memory or disk alarm)?");
         }
         catch (PublishException e)
         {
