@@ -50,17 +50,25 @@ public sealed class BankTransferSystem : IAsyncDisposable
         coordinator["Outbox:PollingInterval"] = "00:00:00.500";
         configureCoordinator?.Invoke(coordinator);
 
-        var bank = services.BrokerSettings();
-        bank["ConnectionStrings:Bank"] = await services.CreateDatabaseAsync($"bank{n}");
-        bank["Database:MigrateOnStartup"] = "true";
-        bank["Participants:Enabled:0"] = "bank";
-        bank["Outbox:PollingInterval"] = "00:00:00.500";
-
-        var system = new BankTransferSystem(coordinator, bank);
+        var system = new BankTransferSystem(coordinator, await BankSettingsAsync(services, $"bank{n}"));
         await system.StartCoordinatorAsync();
         if (startBank)
             await system.StartBankAsync();
         return system;
+    }
+
+    /// <summary>
+    /// Settings of a host running the bank alone, on the class's vhost and a new database named
+    /// <paramref name="database"/>, in-process or as a process of its own.
+    /// </summary>
+    public static async Task<Dictionary<string, string?>> BankSettingsAsync(IsolatedServices services, string database)
+    {
+        var bank = services.BrokerSettings();
+        bank["ConnectionStrings:Bank"] = await services.CreateDatabaseAsync(database);
+        bank["Database:MigrateOnStartup"] = "true";
+        bank["Participants:Enabled:0"] = "bank";
+        bank["Outbox:PollingInterval"] = "00:00:00.500";
+        return bank;
     }
 
     /// <summary>Starts the coordinator and waits until its endpoints are bound, so nothing published is unrouted.</summary>

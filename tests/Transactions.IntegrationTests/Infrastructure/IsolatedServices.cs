@@ -89,6 +89,9 @@ public sealed class IsolatedServices : IAsyncLifetime
         UserName = Servers.RabbitUser, Password = Servers.RabbitPassword,
     }.CreateConnectionAsync();
 
+    /// <summary>This class's vhost as an AMQP URL with the credentials, for clients that take a URL.</summary>
+    public Uri AmqpUrl => new UriBuilder(Servers.Amqp) { Path = "/" + Uri.EscapeDataString(VirtualHost) }.Uri;
+
     /// <summary>The management HTTP API, authenticated, for inspecting queues of this vhost.</summary>
     public HttpClient Management => _management ?? throw new InvalidOperationException("Fixture not initialised.");
 

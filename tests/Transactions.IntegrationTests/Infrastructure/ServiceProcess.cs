@@ -70,11 +70,11 @@ public static class ServiceProcess
         throw new InvalidOperationException($"No {count} consecutive free ports found.");
     }
 
-    /// <summary>Runs a service that is expected to end by itself, killing it if it has not within the timeout.</summary>
+    /// <summary>Runs a program that is expected to end by itself, killing it if it has not within the timeout.</summary>
     public static async Task<ExitedProcess> RunToExitAsync(string dll, IReadOnlyDictionary<string, string?> settings,
-        TimeSpan timeout)
+        TimeSpan timeout, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(dll, settings))
+        using var process = Process.Start(StartInfo(dll, settings, arguments))
                             ?? throw new InvalidOperationException("dotnet did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
