@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,13 @@ public static class DatabaseRegistration
             .UseNpgsql(PostgresConnectionDefaults.Apply(
                     services.GetRequiredService<IOptionsMonitor<DatabaseConnection>>().Get(connectionName).ConnectionString!),
                 npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            // A failed statement is its caller's to report, once, knowing whether it is expected: a saga message that
+            // lost a race to another instance is retried (MassTransit logs the retry), a real fault reaches _error or
+            // the API's error handler with its exception. EF Core's own error lines, each with a stack trace, cost more
+            // CPU than the conflict itself where several instances share a queue.
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{connectionName.ToLowerInvariant()}",
             tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddSingleton(new DatabaseMigration(typeof(TContext).Name, connectionName, async (services, ct) =>
