@@ -20,6 +20,7 @@ AMQP_PORT="${TRANSACTIONS_AMQP_PORT:-55672}"
 MGMT_PORT="${TRANSACTIONS_MGMT_PORT:-55673}"
 DIST_PORT="${TRANSACTIONS_DIST_PORT:-55674}"
 DEV_USER=transactions
+DEV_VHOST=transactions
 DEV_PASS=transactions
 NODE="transactions-$(printf '%s' "$LOCAL" | md5sum | cut -c1-8)@localhost"
 
@@ -159,7 +160,7 @@ default_permissions.write = .*
 loopback_users = none
 EOF
   echo '[rabbitmq_management].' > "$RMQ_DIR/enabled_plugins"
-  if rmq_running; then log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT"; return; fi
+  if rmq_running; then log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT"; ensure_vhost; return; fi
   log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
   (rmq_env; cd "$RMQ_DIR"; "$(rmq_bin)/rabbitmq-server" -detached >/dev/null 2>&1)
   # -detached returns before the node registers with epmd, so wait for it to answer first.
@@ -174,6 +175,19 @@ EOF
     ((SECONDS < deadline)) || { log "management API did not answer on :$MGMT_PORT"; exit 1; }
     sleep 0.5
   done
+  ensure_vhost
+}
+
+# The services' virtual host, made with quorum as its default queue type: MassTransit declares a queue it sends to
+# without a type, and that declaration must match the quorum queue the receiving endpoint declares.
+ensure_vhost() {
+  local api="http://127.0.0.1:$MGMT_PORT/api"
+  curl -fsS -u "$DEV_USER:$DEV_PASS" "$api/vhosts/$DEV_VHOST" >/dev/null 2>&1 && return
+  log "creating RabbitMQ virtual host $DEV_VHOST (default queue type quorum)"
+  curl -fsS -u "$DEV_USER:$DEV_PASS" -X PUT -H 'content-type: application/json' \
+    -d '{"defaultqueuetype":"quorum"}' "$api/vhosts/$DEV_VHOST" >/dev/null
+  curl -fsS -u "$DEV_USER:$DEV_PASS" -X PUT -H 'content-type: application/json' \
+    -d '{"configure":".*","write":".*","read":".*"}' "$api/permissions/$DEV_VHOST/$DEV_USER" >/dev/null
 }
 
 stop_all() {
@@ -197,7 +211,7 @@ print_env() {
     echo "export POSTGRES_URL='$POSTGRES_URL'"
     return
   fi
-  echo "export RABBITMQ_URL='amqp://$DEV_USER:$DEV_PASS@127.0.0.1:$AMQP_PORT/'"
+  echo "export RABBITMQ_URL='amqp://$DEV_USER:$DEV_PASS@127.0.0.1:$AMQP_PORT/$DEV_VHOST'"
   echo "export RABBITMQ_MANAGEMENT_URL='http://$DEV_USER:$DEV_PASS@127.0.0.1:$MGMT_PORT/'"
   echo "export POSTGRES_URL='postgres://$DEV_USER:$DEV_PASS@127.0.0.1:$PG_PORT/postgres'"
 }

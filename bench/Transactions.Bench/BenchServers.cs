@@ -39,7 +39,8 @@ public sealed class BenchServers : IAsyncDisposable
             ?? throw new InvalidOperationException($"{variable} is not set; run: eval \"$(scripts/services.sh env)\""));
         var servers = new BenchServers(Required("RABBITMQ_URL"), Required("RABBITMQ_MANAGEMENT_URL"),
             Required("POSTGRES_URL"), $"bench_{mode}_{Guid.NewGuid().ToString("N")[..8]}");
-        (await servers._management.PutAsync($"api/vhosts/{servers.Name}", null)).EnsureSuccessStatusCode();
+        (await servers._management.PutAsJsonAsync($"api/vhosts/{servers.Name}",
+            new { defaultqueuetype = QueueType.ToLowerInvariant() })).EnsureSuccessStatusCode();
         (await servers._management.PutAsJsonAsync($"api/permissions/{servers.Name}/{servers.RabbitUser}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
         await servers.AdminAsync($"CREATE DATABASE \"{servers.Name}\"");
@@ -55,8 +56,12 @@ public sealed class BenchServers : IAsyncDisposable
                $"Password={Uri.UnescapeDataString(user[1])};Maximum Pool Size=64;Command Timeout=600");
     }
 
+    /// <summary>The product's queue type (quorum), or <c>BENCH_QUEUE_TYPE=classic</c> to compare.</summary>
+    static string QueueType => Environment.GetEnvironmentVariable("BENCH_QUEUE_TYPE") ?? "Quorum";
+
     public Dictionary<string, string?> Settings() => new()
     {
+        ["RabbitMq:QueueType"] = QueueType,
         ["RabbitMq:Host"] = Amqp.Host,
         ["RabbitMq:Port"] = Amqp.Port.ToString(),
         ["RabbitMq:VirtualHost"] = Name,

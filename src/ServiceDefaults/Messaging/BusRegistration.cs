@@ -27,6 +27,11 @@ public static class BusRegistration
             // A bus that is starting or reconnecting is not ready (readiness answers 503 for Degraded too), but it is
             // no failure to log on every probe: the broker check says Unhealthy when the broker is unreachable.
             x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = HealthStatus.Degraded);
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.QueueType == QueueType.Quorum)
+                    QuorumQueues.Declare(endpoint);
+            });
             configure(x);
             x.UsingRabbitMq((context, cfg) =>
             {

@@ -11,13 +11,19 @@ namespace Transactions.IntegrationTests.Infrastructure;
 /// number of PostgreSQL databases, created on first use and dropped at the end, so classes run in parallel and a
 /// re-run starts clean.
 /// </summary>
-public sealed class IsolatedServices : IAsyncLifetime
+public class IsolatedServices : IAsyncLifetime
 {
     readonly List<string> _databases = [];
     readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..12];
     HttpClient? _management;
 
     public ServerEndpoints Servers { get; private set; } = null!;
+
+    /// <summary>
+    /// The virtual host's default queue type: quorum, as the product's own virtual host is made, so that queues
+    /// declared without a type (MassTransit's, on send) are quorum queues too.
+    /// </summary>
+    protected virtual string DefaultQueueType => "quorum";
 
     /// <summary>This class's own virtual host.</summary>
     public string VirtualHost => _prefix;
@@ -26,7 +32,7 @@ public sealed class IsolatedServices : IAsyncLifetime
     {
         Servers = await TestServers.GetAsync();
         _management = ManagementClient(Servers);
-        using var create = await _management.PutAsync($"api/vhosts/{VirtualHost}", null);
+        using var create = await _management.PutAsJsonAsync($"api/vhosts/{VirtualHost}", new { defaultqueuetype = DefaultQueueType });
         create.EnsureSuccessStatusCode();
         using var grant = await _management.PutAsJsonAsync($"api/permissions/{VirtualHost}/{Servers.RabbitUser}",
             new { configure = ".*", write = ".*", read = ".*" });
