@@ -22,10 +22,10 @@ internal sealed class StartupSummary(IServer server, IHostEnvironment environmen
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var rabbit = broker.Value;
         logger.LogInformation(
-            "{Service} ({Environment}) listens on {Addresses}; broker {BrokerHost}:{BrokerPort} virtual host " +
+            "{Service} ({Environment}) listens on {Addresses}; broker {BrokerNodes} virtual host " +
             "'{VirtualHost}' as {BrokerUser}; databases {Databases}",
-            environment.ApplicationName, environment.EnvironmentName, string.Join(", ", addresses), rabbit.Host,
-            rabbit.Port, rabbit.VirtualHost, rabbit.Username, string.Join(", ", databases.Select(Describe)));
+            environment.ApplicationName, environment.EnvironmentName, string.Join(", ", addresses), rabbit.Describe(),
+            rabbit.VirtualHost, rabbit.Username, string.Join(", ", databases.Select(Describe)));
         return Task.CompletedTask;
     }
 

@@ -44,7 +44,7 @@ internal sealed class BrokerHealthCheck(IOptions<RabbitMqOptions> options) : IHe
         {
             // The reason (host, vhost, the client's message) goes to readers and the logs, never to anonymous probes.
             return HealthCheckResult.Unhealthy(
-                $"RabbitMQ at {o.Host}:{o.Port} vhost '{o.VirtualHost}' is unreachable: {e.Message}", e);
+                $"RabbitMQ at {o.Describe()} vhost '{o.VirtualHost}' is unreachable: {e.Message}", e);
         }
     }
 
@@ -55,7 +55,7 @@ internal sealed class BrokerHealthCheck(IOptions<RabbitMqOptions> options) : IHe
             if (_connection is not { IsOpen: true })
             {
                 await DropConnectionAsync();
-                _connection = await Factory(o).CreateConnectionAsync(cancellationToken);
+                _connection = await Factory(o).CreateConnectionAsync(o.Nodes().ToList(), cancellationToken);
             }
             // The broker refuses an unknown vhost only after the handshake returns; a channel proves we are in.
             await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
@@ -70,7 +70,7 @@ internal sealed class BrokerHealthCheck(IOptions<RabbitMqOptions> options) : IHe
 
     static ConnectionFactory Factory(RabbitMqOptions o) => new()
     {
-        HostName = o.Host, Port = o.Port, VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
+        VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
         AutomaticRecoveryEnabled = false, RequestedConnectionTimeout = ProbeTimeout, ClientProvidedName = HealthEndpoints.BrokerConnectionName,
     };
 

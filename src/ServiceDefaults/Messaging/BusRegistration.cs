@@ -36,10 +36,18 @@ public static class BusRegistration
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
+                var nodes = options.Nodes();
+                cfg.Host(nodes[0].HostName, (ushort)nodes[0].Port, options.VirtualHost, h =>
                 {
                     h.Username(options.Username);
                     h.Password(options.Password);
+                    // Connects to the first node that answers, and to another when the one in use dies.
+                    if (nodes.Count > 1)
+                        h.UseCluster(c =>
+                        {
+                            foreach (var node in nodes)
+                                c.Node($"{node.HostName}:{node.Port}");
+                        });
                     h.PublisherConfirmation = true;
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
                 });

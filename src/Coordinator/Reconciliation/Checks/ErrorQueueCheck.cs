@@ -26,7 +26,8 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
     {
         var o = options.Value;
         using var client = http.CreateClient();
-        client.BaseAddress = new Uri($"http://{o.Host}:{o.ManagementPort}/");
+        // Any node's management API reports the whole cluster's queues: the first one's.
+        client.BaseAddress = new Uri($"http://{o.Nodes()[0].HostName}:{o.ManagementPort}/");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
         // The management API names the queues; its message counts lag by its statistics interval, so the count
@@ -66,9 +67,9 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
         var o = options.Value;
         return new ConnectionFactory
         {
-            HostName = o.Host, Port = o.Port, VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
+            VirtualHost = o.VirtualHost, UserName = o.Username, Password = o.Password,
             ClientProvidedName = "reconciliation",
-        }.CreateConnectionAsync(cancellationToken);
+        }.CreateConnectionAsync(o.Nodes().ToList(), cancellationToken);
     }
 
     /// <returns>
