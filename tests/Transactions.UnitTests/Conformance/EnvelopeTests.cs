@@ -41,7 +41,7 @@ public sealed class EnvelopeTests
     public void A_command_is_a_masstransit_envelope_with_its_type_urn_and_camel_case_body()
     {
         var id = Guid.CreateVersion7();
-        var written = JsonNode.Parse(Envelope.Write(id, id, BankMessageSets.Debit.Confirm.Command,
+        var written = JsonNode.Parse(Envelope.Write(id, id, BankMessageSets.Debit.Confirm!.Command,
             new JsonObject { ["transferId"] = id.ToString(), ["branchId"] = id.ToString() }))!;
 
         Assert.Equal(id.ToString(), written["messageId"]!.GetValue<string>());

@@ -54,4 +54,25 @@ public sealed class ExpectationTests
         Assert.Equal(ReplyKind.Confirmed, confirmed.Replies[2].Single());
         Assert.Equal(ReplyKind.Cancelled, cancelled.Replies[2].Single());
     }
+
+    [Fact]
+    public void A_saga_step_refuses_its_try_repeated_after_its_cancel_where_a_tcc_branch_answers_cancelled()
+    {
+        var outcome = Assert.Single(Expectation.Of(BranchState.Fresh, [[Try], [Cancel], [Try]], TccRules.ApplyToStep));
+
+        Assert.Equal([Try, Cancel], outcome.Effective);
+        Assert.Equal([ReplyKind.Tried, ReplyKind.Cancelled, ReplyKind.TryRefused], outcome.Replies.Select(r => r.Single()));
+    }
+
+    [Fact]
+    public void A_saga_steps_try_and_cancel_sent_at_once_leave_nothing_reserved_whichever_comes_first()
+    {
+        var outcomes = Expectation.Of(BranchState.Fresh, [[Try, Cancel]], TccRules.ApplyToStep);
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.Contains(outcomes, o => o.Effective.SequenceEqual([Try, Cancel])
+                                       && o.Replies[0].SequenceEqual([ReplyKind.Tried, ReplyKind.Cancelled]));
+        Assert.Contains(outcomes, o => o.Effective.Count == 0
+                                       && o.Replies[0].SequenceEqual([ReplyKind.TryRefused, ReplyKind.Cancelled]));
+    }
 }

@@ -61,8 +61,36 @@ public sealed class KitArgumentsTests
             var set = KitArguments.Parse(["--message-set", file, "--resource", "show-1", "--amount", "2"])!.MessageSet;
 
             Assert.Equal(("seats", "seat-holds", "orderId", "branchId"), (set.Name, set.Queue, set.TransactionIdField, set.BranchIdField));
-            Assert.Equal("urn:message:Shop:SellSeats", set.Confirm.Command);
+            Assert.Equal("urn:message:Shop:SellSeats", set.Confirm!.Command);
             Assert.Equal("held -2.00, sold +2.00", set.EffectOf(Transactions.Conformance.Rules.Phase.Confirm, 2m).AsChange());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_message_set_file_without_confirm_describes_a_saga_step_whose_cancel_is_never_refused()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """
+            { "name": "car step", "queue": "car-reservations", "transactionIdField": "bookingId", "branchIdField": "bookingId",
+              "try": { "command": "Trips:ReserveCar", "succeeded": "Trips:CarReserved", "refused": "Trips:CarReservationFailed" },
+              "cancel": { "command": "Trips:CancelCar", "succeeded": "Trips:CarCancelled" },
+              "tryFields": { "location": "{resource}", "days": 1 },
+              "probe": { "url": "http://cars/{resource}", "paths": { "reserved": "$.reserved" } },
+              "effects": { "try": { "reserved": 1 }, "cancel": { "reserved": -1 } } }
+            """);
+        try
+        {
+            var set = KitArguments.Parse(["--message-set", file, "--resource", "airport", "--amount", "1"])!.MessageSet;
+
+            Assert.True(set.IsSagaStep);
+            Assert.Equal(Transactions.Conformance.Rules.Phase.Cancel, set.Settlement);
+            Assert.Null(set.Cancel.Refused);
+            Assert.Equal(["urn:message:Trips:CarReserved", "urn:message:Trips:CarReservationFailed", "urn:message:Trips:CarCancelled"],
+                set.ReplyUrns);
         }
         finally
         {
@@ -76,6 +104,8 @@ public sealed class KitArgumentsTests
         "effects.try.sold is not a quantity named in probe.paths")]
     [InlineData("""{ "name": "x", "queue": "q", "probe": { "url": "u", "paths": { "held": "$.h" } }, "effects": { "settle": { } } }""",
         "effects.settle is not a phase")]
+    [InlineData("""{ "name": "x", "queue": "q", "probe": { "url": "u", "paths": { "held": "$.h" } }, "effects": { "confirm": { "held": -1 } } }""",
+        "effects.confirm is given, but confirm is not (a saga step has no Confirm)")]
     public void A_message_set_file_with_a_wrong_field_is_an_error_naming_it(string json, string message)
     {
         var file = Path.GetTempFileName();

@@ -5,10 +5,11 @@ using Transactions.Conformance.Wire;
 namespace Transactions.Conformance.Checks;
 
 /// <summary>
-/// Plays phases on one fresh branch and judges the replies and the effect against <see cref="TccRules"/>. The
-/// set-up steps bring the branch where the check starts (their replies must follow the rules too); the probe is read
-/// before and after the measured steps. Each step's phases are sent at once, and its replies awaited, before the
-/// next step. A branch left tried is cancelled afterwards so that the resource does not keep its reservation.
+/// Plays phases on one fresh branch and judges the replies and the effect against <see cref="TccRules"/> (the
+/// message set's: a saga step's or a TCC branch's). The set-up steps bring the branch where the check starts (their
+/// replies must follow the rules too); the probe is read before and after the measured steps. Each step's phases are
+/// sent at once, and its replies awaited, before the next step. A branch left tried is cancelled afterwards so that
+/// the resource does not keep its reservation.
 /// </summary>
 public sealed class BranchScript(IReadOnlyList<Phase[]> setup, IReadOnlyList<Phase[]> steps)
 {
@@ -22,7 +23,7 @@ public sealed class BranchScript(IReadOnlyList<Phase[]> setup, IReadOnlyList<Pha
             if (await SendAndWaitAsync(context, ids, step, sent += step.Length, ct) is { } missing)
                 return new Result(false, "set-up: " + missing);
         var setupReplies = context.Inbox.Of(ids.BranchId);
-        var prepared = Expectation.Of(BranchState.Fresh, setup).Single();
+        var prepared = Expectation.Of(BranchState.Fresh, setup, context.Set.Rules).Single();
         if (!Matches(setupReplies, setup, prepared))
             return new Result(false, $"set-up {Phases(setup)} answered {context.Describe(setupReplies)} " +
                                      $"(expected {context.Describe(prepared.Replies.SelectMany(r => r))})");
@@ -37,7 +38,7 @@ public sealed class BranchScript(IReadOnlyList<Phase[]> setup, IReadOnlyList<Pha
         var change = (await context.Probe.ReadAsync(ct)).Minus(before);
         var replies = context.Inbox.Of(ids.BranchId).Skip(setupReplies.Count).ToList();
 
-        var allowed = Expectation.Of(prepared.Final, steps);
+        var allowed = Expectation.Of(prepared.Final, steps, context.Set.Rules);
         var met = allowed.FirstOrDefault(e => Matches(replies, steps, e) && context.EffectOf(e.Effective).SameAs(change));
         await CleanUpAsync(context, ids, (met ?? allowed[0]).Final, ct);
         var expected = string.Join(" or ", allowed.Select(e =>

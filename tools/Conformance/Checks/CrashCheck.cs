@@ -7,9 +7,10 @@ namespace Transactions.Conformance.Checks;
 /// <summary>
 /// A crash in the middle: Trys of several branches are sent at once and, as soon as the first is answered, the
 /// restart command kills and restarts the participant while the others are in flight. Once it answers the probe
-/// again, every Try must be answered "tried", then every Confirm "confirmed", and the resource must show each
-/// branch's effect exactly once: nothing lost, nothing applied twice. Replies may come twice after a crash (a reply
-/// sent but not yet recorded as sent is sent again); that is allowed.
+/// again, every Try must be answered "tried" and the resource must show each Try's effect exactly once; then every
+/// branch is settled (confirmed, or a saga step cancelled), and each settlement too must show exactly once: nothing
+/// lost, nothing applied twice. Replies may come twice after a crash (a reply sent but not yet recorded as sent is
+/// sent again); that is allowed.
 /// </summary>
 public sealed class CrashCheck() : Check("crash", "Crash in the middle")
 {
@@ -48,18 +49,24 @@ public sealed class CrashCheck() : Check("crash", "Crash in the middle")
 
         if (await WaitForAsync(context, branches, Phase.Try, ct) is { } lostTry)
             return CheckResult.Fail(Name, $"{restarted}; {lostTry}");
+        var tried = (await context.Probe.ReadAsync(ct)).Minus(before);
+        var expectedTried = context.EffectOf([Phase.Try]).Times(Branches);
+
+        var settlement = context.Set.Settlement;
         foreach (var branch in branches)
-            await context.SendAsync(Phase.Confirm, branch, ct);
-        if (await WaitForAsync(context, branches, Phase.Confirm, ct) is { } lostConfirm)
-            return CheckResult.Fail(Name, $"{restarted}; {lostConfirm}");
+            await context.SendAsync(settlement, branch, ct);
+        if (await WaitForAsync(context, branches, settlement, ct) is { } lostSettlement)
+            return CheckResult.Fail(Name, $"{restarted}; {lostSettlement}");
 
         var change = (await context.Probe.ReadAsync(ct)).Minus(before);
-        var expected = context.EffectOf([Phase.Try, Phase.Confirm]).Times(Branches);
+        var expected = context.EffectOf([Phase.Try, settlement]).Times(Branches);
         var replies = branches.SelectMany(b => inbox.Of(b.BranchId)).ToList();
-        var wrong = replies.Where(r => r.Kind is not (ReplyKind.Tried or ReplyKind.Confirmed)).ToList();
-        var evidence = $"{restarted}; {change.AsChange()} (expected {expected.AsChange()}); " +
+        var right = new[] { ReplyKind.Tried, settlement == Phase.Confirm ? ReplyKind.Confirmed : ReplyKind.Cancelled };
+        var wrong = replies.Where(r => r.Kind is not { } kind || !right.Contains(kind)).ToList();
+        var evidence = $"{restarted}; after the Trys {tried.AsChange()} (expected {expectedTried.AsChange()}); " +
+                       $"after the {settlement}s {change.AsChange()} (expected {expected.AsChange()}); " +
                        $"replies {context.Describe(replies)}";
-        return change.SameAs(expected) && wrong.Count == 0
+        return tried.SameAs(expectedTried) && change.SameAs(expected) && wrong.Count == 0
             ? CheckResult.Pass(Name, evidence)
             : CheckResult.Fail(Name, evidence);
     }
@@ -68,7 +75,12 @@ public sealed class CrashCheck() : Check("crash", "Crash in the middle")
     static async Task<string?> WaitForAsync(KitContext context, IReadOnlyList<BranchIds> branches, Phase phase,
         CancellationToken ct)
     {
-        var answers = phase == Phase.Try ? new[] { ReplyKind.Tried, ReplyKind.TryRefused } : [ReplyKind.Confirmed, ReplyKind.ConfirmRefused];
+        ReplyKind[] answers = phase switch
+        {
+            Phase.Try => [ReplyKind.Tried, ReplyKind.TryRefused],
+            Phase.Confirm => [ReplyKind.Confirmed, ReplyKind.ConfirmRefused],
+            _ => [ReplyKind.Cancelled, ReplyKind.CancelRefused],
+        };
         bool Answered(ReplyInbox inbox, BranchIds b) => inbox.Of(b.BranchId).Any(r => r.Kind is { } k && answers.Contains(k));
         // After a restart the participant may take a while to consume again, so the restart timeout applies.
         var timeout = context.Options.RestartTimeout + context.Options.ReplyTimeout;

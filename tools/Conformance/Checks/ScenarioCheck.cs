@@ -7,6 +7,9 @@ namespace Transactions.Conformance.Checks;
 public sealed class ScenarioCheck(string id, string name, IReadOnlyList<Phase[]> setup, IReadOnlyList<Phase[]> steps)
     : Check(id, name)
 {
+    /// <summary>Whether the check sends <paramref name="phase"/> at all, in its set-up or its steps.</summary>
+    public bool Sends(Phase phase) => setup.Concat(steps).Any(step => step.Contains(phase));
+
     public override async Task<CheckResult> RunAsync(KitContext context, CancellationToken ct)
     {
         try

@@ -6,7 +6,8 @@ namespace Transactions.Conformance.MessageSets;
 
 /// <summary>
 /// Reads the message set of a participant other than the bank from a JSON file (<c>--message-set</c>); the shape is
-/// in tools/Conformance/README.md. A missing or wrong field is an error naming it.
+/// in tools/Conformance/README.md. A missing or wrong field is an error naming it. A file without <c>confirm</c>
+/// describes a saga step, whose cancel needs no <c>refused</c>.
 /// </summary>
 public static class MessageSetFile
 {
@@ -43,11 +44,14 @@ public static class MessageSetFile
             .Select(p => KeyValuePair.Create(p.Key, p.Value)).ToList();
         if (paths.Count == 0)
             Fail<object>(path, "probe.paths", "names no quantity");
+        var step = dto.Confirm is null;
         var effects = new Dictionary<Phase, IReadOnlyDictionary<string, decimal>>();
         foreach (var (phaseName, effect) in dto.Effects ?? Fail<Dictionary<string, Dictionary<string, decimal>>>(path, "effects"))
         {
             if (!Enum.TryParse<Phase>(phaseName, ignoreCase: true, out var phase))
                 Fail<object>(path, $"effects.{phaseName}", "is not a phase (try, confirm, cancel)");
+            if (step && phase == Phase.Confirm)
+                Fail<object>(path, $"effects.{phaseName}", "is given, but confirm is not (a saga step has no Confirm)");
             foreach (var unknown in effect.Keys.Where(n => paths.All(p => p.Key != n)))
                 Fail<object>(path, $"effects.{phaseName}.{unknown}", "is not a quantity named in probe.paths");
             effects[phase] = effect;
@@ -59,18 +63,19 @@ public static class MessageSetFile
             dto.TransactionIdField ?? "transactionId",
             dto.BranchIdField ?? "branchId",
             PhaseOf(path, "try", dto.Try),
-            PhaseOf(path, "confirm", dto.Confirm),
-            PhaseOf(path, "cancel", dto.Cancel),
+            step ? null : PhaseOf(path, "confirm", dto.Confirm),
+            PhaseOf(path, "cancel", dto.Cancel, refusable: !step),
             dto.TryFields ?? [],
             Required(path, "probe.url", dto.Probe?.Url),
             paths,
             effects);
     }
 
-    static PhaseMessages PhaseOf(string path, string field, PhaseDto? dto) => new(
+    /// <param name="refusable">False for a saga step's cancel: its <c>refused</c> may be left out.</param>
+    static PhaseMessages PhaseOf(string path, string field, PhaseDto? dto, bool refusable = true) => new(
         MessageSet.Urn(Required(path, $"{field}.command", dto?.Command)),
         MessageSet.Urn(Required(path, $"{field}.succeeded", dto?.Succeeded)),
-        MessageSet.Urn(Required(path, $"{field}.refused", dto?.Refused)));
+        refusable || dto?.Refused is not null ? MessageSet.Urn(Required(path, $"{field}.refused", dto?.Refused)) : null);
 
     static string Required(string path, string field, string? value) =>
         string.IsNullOrWhiteSpace(value) ? Fail<string>(path, field) : value;

@@ -4,7 +4,8 @@ namespace Transactions.Conformance.Options;
 public static class Usage
 {
     public const string Text = """
-        Transactions conformance kit: checks a TCC participant against the TCC rules, over RabbitMQ only.
+        Transactions conformance kit: checks a TCC participant against the TCC rules, over RabbitMQ only; also a saga
+        step (a reserve and its compensating cancel), as a branch without Confirm.
 
         It sends the participant's Try, Confirm and Cancel commands as raw MassTransit JSON envelopes to its queue,
         reads the replies it publishes (from a temporary queue bound to each reply type's exchange), and reads the
@@ -19,7 +20,8 @@ public static class Usage
         Participant:
           --branch debit|credit      the sample bank's debit or credit branch (default debit): queue bank-debit or
                                      bank-credit, probe GET http://127.0.0.1:5081/api/accounts/{resource}
-          --message-set FILE         another participant's message set, described in JSON (see tools/Conformance/README.md)
+          --message-set FILE         another participant's message set, described in JSON (see tools/Conformance/README.md);
+                                     without "confirm" it describes a saga step
           --queue NAME               the participant's queue, instead of the message set's
           --resource ID              the account or resource the Trys name (required); use one kept for the kit,
                                      with room for 20 Trys of --amount at once

@@ -8,22 +8,28 @@ namespace Transactions.Conformance.Rules;
 public sealed record Expectation(IReadOnlyList<IReadOnlyList<ReplyKind>> Replies, IReadOnlyList<Phase> Effective,
     BranchState Final)
 {
-    public static IReadOnlyList<Expectation> Of(BranchState start, IReadOnlyList<Phase[]> steps)
+    /// <summary>What the TCC rules allow.</summary>
+    public static IReadOnlyList<Expectation> Of(BranchState start, IReadOnlyList<Phase[]> steps) =>
+        Of(start, steps, TccRules.Apply);
+
+    /// <param name="rules"><see cref="TccRules.Apply"/>, or <see cref="TccRules.ApplyToStep"/> for a saga step.</param>
+    public static IReadOnlyList<Expectation> Of(BranchState start, IReadOnlyList<Phase[]> steps,
+        Func<BranchState, Phase, TccRules.Step> rules)
     {
         var outcomes = new List<Expectation> { new([], [], start) };
         foreach (var step in steps)
-            outcomes = outcomes.SelectMany(o => Orders(step).Select(order => o.Then(order))).ToList();
+            outcomes = outcomes.SelectMany(o => Orders(step).Select(order => o.Then(order, rules))).ToList();
         return outcomes.DistinctBy(o => o.Key).ToList();
     }
 
-    Expectation Then(IReadOnlyList<Phase> order)
+    Expectation Then(IReadOnlyList<Phase> order, Func<BranchState, Phase, TccRules.Step> rules)
     {
         var state = Final;
         var replies = new List<ReplyKind>();
         var effective = Effective.ToList();
         foreach (var phase in order)
         {
-            var step = TccRules.Apply(state, phase);
+            var step = rules(state, phase);
             replies.Add(step.Reply);
             if (step.HasEffect)
                 effective.Add(phase);

@@ -35,4 +35,17 @@ public static class TccRules
 
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
     };
+
+    /// <summary>
+    /// A saga step (a reserve, and a cancel that compensates it) is a branch without Confirm: its Try takes effect for
+    /// good unless cancelled, and the same rules hold, idempotency, null compensation and anti-hanging included, but
+    /// one. A Try repeated after its Cancel is refused: a step's reserve has no reply that says "cancelled", and it
+    /// must not reserve again.
+    /// </summary>
+    public static Step ApplyToStep(BranchState state, Phase phase) => (phase, state) switch
+    {
+        (Phase.Confirm, _) => throw new ArgumentOutOfRangeException(nameof(phase), phase, "A saga step has no Confirm."),
+        (Phase.Try, BranchState.Cancelled) => new(ReplyKind.TryRefused, false, state),
+        _ => Apply(state, phase),
+    };
 }
