@@ -12,13 +12,17 @@ own_servers=1
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 
-# The dashboard tests drive Debian's Chromium through Playwright; Playwright's own browser download needs a network
-# that CI does not have.
-if [[ ! -x /usr/bin/chromium ]]; then
-  echo "[test] installing chromium with apt-get" >&2
+# Debian packages the tests need, installed with apt-get where missing: Chromium, which the dashboard tests drive
+# through Playwright (Playwright's own browser download needs a network that CI does not have), and the Python sample
+# participant's libraries (samples/python-cars runs on Debian's python3, with no pip).
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+/usr/bin/python3 -c 'import pika, psycopg2' 2>/dev/null || missing+=(python3-pika python3-psycopg2)
+if ((${#missing[@]})); then
+  echo "[test] installing ${missing[*]} with apt-get" >&2
   as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 results="$ROOT/.local/test-results"

@@ -16,10 +16,7 @@ public sealed class LedgerPageTests(IsolatedServices services) : IClassFixture<I
     [Fact]
     public async Task A_ledger_is_read_a_page_at_a_time_oldest_first_and_a_bad_limit_or_cursor_is_a_problem_naming_it()
     {
-        var settings = services.BrokerSettings();
-        settings["ConnectionStrings:Bank"] = await services.CreateDatabaseAsync("bank");
-        settings["Database:MigrateOnStartup"] = "true";
-        settings["Participants:Enabled:0"] = "bank";
+        var settings = await services.ParticipantSettingsAsync("bank", "bank");
         await using var host = new ServiceHost<ParticipantsAssembly>(settings);
         using var bank = host.CreateClient();
         (await bank.PostAsJsonAsync("/api/accounts", new { accountId = "erin", currency = "EUR", initialBalance = 1m }))

@@ -63,10 +63,7 @@ public sealed class BankTransferSystem : IAsyncDisposable
     /// </summary>
     public static async Task<Dictionary<string, string?>> BankSettingsAsync(IsolatedServices services, string database)
     {
-        var bank = services.BrokerSettings();
-        bank["ConnectionStrings:Bank"] = await services.CreateDatabaseAsync(database);
-        bank["Database:MigrateOnStartup"] = "true";
-        bank["Participants:Enabled:0"] = "bank";
+        var bank = await services.ParticipantSettingsAsync("bank", database);
         bank["Outbox:PollingInterval"] = "00:00:00.500";
         return bank;
     }

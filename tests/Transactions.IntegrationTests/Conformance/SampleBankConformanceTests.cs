@@ -41,7 +41,8 @@ public sealed class SampleBankConformanceTests(IsolatedServices services, ITestO
     [Fact]
     public async Task The_sample_bank_killed_and_restarted_by_the_restart_command_while_trys_are_in_flight_passes_the_crash_check()
     {
-        await using var bank = await ScriptedBank.StartAsync(await BankTransferSystem.BankSettingsAsync(services, "bankcrash"));
+        await using var bank = await ScriptedService.StartParticipantsAsync(
+            await BankTransferSystem.BankSettingsAsync(services, "bankcrash"));
         using (var opened = await bank.Client.PostAsJsonAsync("/api/accounts",
                    new { accountId = Account, currency = "EUR", initialBalance = 10_000m }))
             opened.EnsureSuccessStatusCode();

@@ -36,16 +36,25 @@ public static class ErrorQueueMessages
     /// Why each of up to <paramref name="count"/> messages of <paramref name="errorQueue"/> (which stay there) failed, by
     /// the message id of its envelope, from MassTransit's fault headers.
     /// </summary>
-    public static async Task<Dictionary<Guid, Fault>> PeekAsync(IsolatedServices services, string errorQueue, int count)
+    public static async Task<Dictionary<Guid, Fault>> PeekAsync(IsolatedServices services, string errorQueue, int count) =>
+        (await PeekBodiesAsync(services, errorQueue, count)).ToDictionary(
+            m => JsonDocument.Parse(m.Body).RootElement.GetProperty("messageId").GetGuid(), m => m.Fault);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> messages of <paramref name="errorQueue"/> (which stay there), each as its body and
+    /// why it failed: for bodies that are no envelope, or no JSON, too.
+    /// </summary>
+    public static async Task<List<(string Body, Fault Fault)>> PeekBodiesAsync(IsolatedServices services,
+        string errorQueue, int count)
     {
         using var response = await services.Management.PostAsJsonAsync(
             $"api/queues/{services.VirtualHost}/{errorQueue}/get",
             new { count, ackmode = "ack_requeue_true", encoding = "auto" });
         response.EnsureSuccessStatusCode();
         var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return messages.EnumerateArray().ToDictionary(
-            m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement.GetProperty("messageId").GetGuid(),
-            m => FaultOf(m.GetProperty("properties").GetProperty("headers")));
+        return messages.EnumerateArray()
+            .Select(m => (m.GetProperty("payload").GetString()!, FaultOf(m.GetProperty("properties").GetProperty("headers"))))
+            .ToList();
     }
 
     static Fault FaultOf(JsonElement headers) => new(headers.GetProperty("MT-Fault-Message").GetString()!,

@@ -79,6 +79,20 @@ public class IsolatedServices : IAsyncLifetime
         ["RabbitMq:ManagementPort"] = Servers.Management.Port.ToString(),
     };
 
+    /// <summary>
+    /// Settings of a sample participants host that runs <paramref name="participant"/> alone ("bank", "cars", ...), on
+    /// this class's vhost and a new database named <paramref name="database"/>, migrated at start.
+    /// </summary>
+    public async Task<Dictionary<string, string?>> ParticipantSettingsAsync(string participant, string database)
+    {
+        var settings = BrokerSettings();
+        settings[$"ConnectionStrings:{char.ToUpperInvariant(participant[0])}{participant[1..]}"] =
+            await CreateDatabaseAsync(database);
+        settings["Database:MigrateOnStartup"] = "true";
+        settings["Participants:Enabled:0"] = participant;
+        return settings;
+    }
+
     /// <summary>Points a test's own bus at this class's vhost, with publisher confirms as the services use them.</summary>
     public void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg) =>
         cfg.Host(Servers.Amqp.Host, (ushort)Servers.Amqp.Port, VirtualHost, h =>

@@ -18,13 +18,19 @@ public static class RawMessages
         var messageId = Guid.CreateVersion7();
         var envelope = JsonSerializer.SerializeToUtf8Bytes(
             new { messageId, messageType = new[] { "urn:message:" + messageType }, message }, Json);
+        await PublishAsync(services, messageType, envelope);
+        return messageId;
+    }
+
+    /// <summary>Publishes <paramref name="body"/> as it is, an envelope or not, to <paramref name="exchange"/>.</summary>
+    public static async Task PublishAsync(IsolatedServices services, string exchange, byte[] body)
+    {
         await using var connection = await services.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         var properties = new BasicProperties
         {
             ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent,
         };
-        await channel.BasicPublishAsync(messageType, "", false, properties, envelope);
-        return messageId;
+        await channel.BasicPublishAsync(exchange, "", false, properties, body);
     }
 }

@@ -35,7 +35,7 @@ public sealed class RunningService : IAsyncDisposable
     /// Given, the address to listen on is passed as a container image passes it, in <c>ASPNETCORE_URLS</c> (from the
     /// free port chosen), instead of <c>--urls</c>; the service must then answer on 127.0.0.1 at that port.
     /// </param>
-    public static async Task<RunningService> StartAsync(string dll, IReadOnlyDictionary<string, string?> settings,
+    public static Task<RunningService> StartAsync(string dll, IReadOnlyDictionary<string, string?> settings,
         Func<int, string>? environmentUrls = null)
     {
         var port = ServiceProcess.FreePort();
@@ -44,9 +44,18 @@ public sealed class RunningService : IAsyncDisposable
             : ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings));
         if (environmentUrls is not null)
             start.Environment["ASPNETCORE_URLS"] = environmentUrls(port);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        return StartAsync(start, port, Path.GetFileNameWithoutExtension(dll));
+    }
+
+    /// <summary>
+    /// Any program (a participant written in another language) that listens on <paramref name="port"/> and answers
+    /// <c>GET /health/ready</c>; both output streams must be redirected in <paramref name="start"/>.
+    /// </summary>
+    public static async Task<RunningService> StartAsync(ProcessStartInfo start, int port, string name)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         // Drained so the child never blocks on a full pipe; kept in a file to diagnose a failing test.
-        var file = Path.Combine(Path.GetTempPath(), $"{Path.GetFileNameWithoutExtension(dll)}-{port}.log");
+        var file = Path.Combine(Path.GetTempPath(), $"{name}-{port}.log");
         var log = new StreamWriter(file) { AutoFlush = true };
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Add(TestApiKey.Header, TestApiKey.Key);
@@ -56,20 +65,30 @@ public sealed class RunningService : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        await Eventually.Until(async () =>
+        try
         {
-            if (process.HasExited)
-                throw new InvalidOperationException($"{dll} exited with code {process.ExitCode}.");
-            try
+            await Eventually.Until(async () =>
             {
-                using var response = await client.GetAsync("/health/ready");
-                return response.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), $"{dll} is ready");
+                if (process.HasExited)
+                    throw new InvalidOperationException($"{name} exited with code {process.ExitCode}: " +
+                                                        string.Join("\n", service.Lines.TakeLast(10)));
+                try
+                {
+                    using var response = await client.GetAsync("/health/ready");
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), $"{name} is ready");
+        }
+        catch
+        {
+            // Nobody else holds it to stop it: a process that never got ready would outlive the test.
+            await service.DisposeAsync();
+            throw;
+        }
         return service;
     }
 

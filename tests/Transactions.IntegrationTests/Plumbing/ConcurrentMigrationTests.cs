@@ -26,10 +26,7 @@ public sealed class ConcurrentMigrationTests(IsolatedServices services) : IClass
     [Fact]
     public async Task Three_banks_started_together_on_a_fresh_database_all_start_and_migrate_it_once()
     {
-        var settings = services.BrokerSettings();
-        settings["ConnectionStrings:Bank"] = await services.CreateDatabaseAsync("bank");
-        settings["Database:MigrateOnStartup"] = "true";
-        settings["Participants:Enabled:0"] = "bank";
+        var settings = await services.ParticipantSettingsAsync("bank", "bank");
 
         await StartTogetherAsync<ParticipantsAssembly, BankDbContext>(settings);
     }

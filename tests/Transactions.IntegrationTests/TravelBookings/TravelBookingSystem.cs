@@ -32,7 +32,10 @@ public class TravelBookingSystem : IAsyncLifetime
     public IsolatedServices Services { get; } = new();
     public HttpClient Api { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>The participants run as .NET hosts; a variant may serve a step with a participant of its own.</summary>
+    protected virtual IReadOnlyList<string> DotNetParticipants => Participants;
+
+    public virtual async Task InitializeAsync()
     {
         await Services.InitializeAsync();
         foreach (var (key, value) in Services.BrokerSettings())
@@ -40,7 +43,7 @@ public class TravelBookingSystem : IAsyncLifetime
         _participantSettings["Database:MigrateOnStartup"] = "true";
         _participantSettings["Flights:FaultInjection:RefuseMatching:0"] = RefusedFlight;
         _participantSettings["Cars:FaultInjection:RefuseMatching:0"] = RefusedCarClass;
-        foreach (var name in Participants)
+        foreach (var name in DotNetParticipants)
             _participantSettings[$"ConnectionStrings:{char.ToUpperInvariant(name[0])}{name[1..]}"] =
                 await Services.CreateDatabaseAsync(name);
 
@@ -50,7 +53,7 @@ public class TravelBookingSystem : IAsyncLifetime
         Configure(_participantSettings, coordinator);
         _coordinatorSettings = coordinator;
         await StartCoordinatorAsync();
-        foreach (var name in Participants)
+        foreach (var name in DotNetParticipants)
             await StartParticipantAsync(name);
     }
 
@@ -73,7 +76,8 @@ public class TravelBookingSystem : IAsyncLifetime
         _coordinator = null;
     }
 
-    public HttpClient Participant(string name) => _participants[name].CreateClient();
+    /// <summary>A client of a participant's REST API ("flights", "hotels", "cars").</summary>
+    public virtual HttpClient Participant(string name) => _participants[name].CreateClient();
 
     /// <summary>The connection string of a participant's database ("flights", "hotels", "cars").</summary>
     public string Database(string name) =>
@@ -122,7 +126,7 @@ public class TravelBookingSystem : IAsyncLifetime
     /// </summary>
     public Task<long> QueueDepthAsync(string queue) => Services.QueueDepthAsync(queue);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var host in _participants.Values)
             await host.DisposeAsync();
