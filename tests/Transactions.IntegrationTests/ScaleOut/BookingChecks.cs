@@ -44,7 +44,8 @@ public static class BookingChecks
                                              && byId[b.Trip.BookingId].CurrentState == "Completed");
             var reserved = await trip.ReservedAsync(_ => participants);
             // Seats on the flight; rooms on each night; cars on each day.
-            Assert.Equal(Describe(holding * trip.Seats, Enumerable.Repeat(holding, Trip.Nights), Enumerable.Repeat(holding, Trip.CarDays)),
+            Assert.Equal(
+                Describe(holding * trip.Seats, Enumerable.Repeat(holding, Trip.Nights), Enumerable.Repeat(holding, Trip.CarDays)),
                 Describe(reserved.Flight, reserved.Hotel, reserved.Car));
         }
 

@@ -50,7 +50,8 @@ public static class ScheduledRuns
                          $"missing since ({missingBefore.Count} before), {twice.Count} twice; run took p50 " +
                          $"{Percentile(durations, 0.5):0} ms, max {durations.LastOrDefault():0} ms; " +
                          $"{runs.Sum(r => r.Errors.Count)} check errors; findings: " +
-                         string.Join(", ", runs.SelectMany(r => r.Findings).GroupBy(f => f.Kind).Select(g => $"{g.Count()} {g.Key}")));
+                         string.Join(", ", runs.SelectMany(r => r.Findings).GroupBy(f => f.Kind)
+                             .Select(g => $"{g.Count()} {g.Key}")));
         foreach (var run in runs.Where(r => r.FinishedAt - r.StartedAt > period || r.Status != RunStatus.Completed))
             output.WriteLine($"  tick {run.Tick}: {run.Status}, started {run.StartedAt:HH:mm:ss.fff}, " +
                              $"took {(run.FinishedAt - run.StartedAt)?.TotalMilliseconds:0} ms");

@@ -43,6 +43,8 @@ public sealed class ServiceInstances : IAsyncDisposable
         participants["Database:MigrateOnStartup"] = "true";
         // A line per saga and message costs CPU that five processes on a small machine need for the work itself.
         coordinator["Logging:LogLevel:Default"] = participants["Logging:LogLevel:Default"] = "Warning";
+        coordinator["Logging:Console:FormatterOptions:TimestampFormat"] =
+            participants["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ";
         foreach (var (key, value) in coordinatorSettings)
             coordinator[key] = value;
         foreach (var (key, value) in participantSettings)

@@ -39,10 +39,11 @@ public static class TransferChecks
         Assert.Equal((Workload.Accounts.Length, Workload.Accounts.Length * Workload.OpeningBalance, 0m, 0m),
             (reader.GetInt64(0), reader.GetDecimal(1), reader.GetDecimal(2), reader.GetDecimal(3)));
 
+        var refusedForFunds = sagas.Count(s => s.Outcome?.Contains("Insufficient funds") == true);
         output.WriteLine("transfers: " + string.Join(", ", sagas.GroupBy(s => s.CurrentState).OrderBy(g => g.Key)
-            .Select(g => $"{g.Count()} {g.Key}")) + $"; {sagas.Count(s => s.Outcome?.Contains("Insufficient funds") == true)} " +
-            $"refused for the funds, {sagas.Count(PassedTryDeadline)} cancelled at their Try deadline");
-        Assert.Contains(sagas, s => s.Outcome?.Contains("Insufficient funds") == true);
+            .Select(g => $"{g.Count()} {g.Key}")) + $"; {refusedForFunds} refused for the funds, " +
+            $"{sagas.Count(PassedTryDeadline)} cancelled at their Try deadline");
+        Assert.True(refusedForFunds > 0, "no transfer was refused for the funds");
         Assert.Contains(sagas, s => s.CurrentState == "Completed");
     }
 

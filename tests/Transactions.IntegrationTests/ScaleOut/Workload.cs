@@ -83,11 +83,11 @@ public sealed class Workload
         return new Workload(transfers, bookings, orders);
     }
 
-    /// <summary>The trips whose inventory the participants hold (the refused flight is refused before any is taken).</summary>
+    /// <summary>The trips whose inventory the participants hold (the refused flight takes none).</summary>
     public IEnumerable<Trip> SeededTrips() => Bookings.Where(b => b.Kind != BookingKind.RefusedFlight)
         .GroupBy(b => b.Trip.FlightNumber).Select(g => g.First().Trip);
 
-    /// <summary>Opens the accounts and puts each trip's inventory at the participants, through one participant host.</summary>
+    /// <summary>Opens the accounts and puts each trip's inventory at the participants, through one host.</summary>
     public async Task SetUpAsync(HttpClient participants)
     {
         foreach (var account in Accounts)
