@@ -17,6 +17,12 @@ public sealed class FaultInjectionOptions<TContext> where TContext : Reservation
 
     /// <summary>Cancellations throw, as if the participant's database were failing, until this is turned off.</summary>
     public bool FailCancellations { get; set; }
+
+    /// <summary>
+    /// Never answer a reservation naming one of these: the command is consumed and dropped, as if lost on the way, so
+    /// the coordinator's step deadline has to act. Cancels are still answered.
+    /// </summary>
+    public string[] IgnoreMatching { get; set; } = [];
 }
 
 /// <summary>A fault injected on purpose; its message says which setting caused it.</summary>

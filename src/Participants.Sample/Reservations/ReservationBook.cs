@@ -123,15 +123,28 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
         return $"Not enough {reservation.Resource} available for {reservation.Quantity} on {days.Count - taken} of {days.Count} day(s) from {reservation.FirstDay:yyyy-MM-dd}.";
     }
 
+    /// <summary>Whether fault injection drops this reserve command unanswered (<c>FaultInjection:IgnoreMatching</c>).</summary>
+    public bool Ignores(ReservationRequest request)
+    {
+        var match = FirstMatch(request, faults.CurrentValue.IgnoreMatching);
+        if (match is null)
+            return false;
+        logger.LogInformation("Booking {BookingId}: reserve not answered: {Match} is in FaultInjection:IgnoreMatching",
+            request.BookingId, match);
+        return true;
+    }
+
     string? InjectedRefusal(ReservationRequest request)
     {
         var options = faults.CurrentValue;
-        var match = request.Attributes.FirstOrDefault(a =>
-            options.RefuseMatching.Contains(a, StringComparer.OrdinalIgnoreCase));
+        var match = FirstMatch(request, options.RefuseMatching);
         if (match is not null)
             return $"Refused by fault injection: {match} is in FaultInjection:RefuseMatching.";
         return options.RefusalRate > 0 && Random.Shared.NextDouble() < options.RefusalRate
             ? $"Refused by fault injection: FaultInjection:RefusalRate is {options.RefusalRate}."
             : null;
     }
+
+    static string? FirstMatch(ReservationRequest request, string[] values) =>
+        request.Attributes.FirstOrDefault(a => values.Contains(a, StringComparer.OrdinalIgnoreCase));
 }

@@ -17,7 +17,10 @@ public abstract class ReservationConsumer<TContext, TReserve>(ReservationBook<TC
 
     public async Task Consume(ConsumeContext<TReserve> context)
     {
-        var reservation = await book.ReserveAsync(RequestOf(context.Message), context.CancellationToken);
+        var request = RequestOf(context.Message);
+        if (book.Ignores(request))
+            return;
+        var reservation = await book.ReserveAsync(request, context.CancellationToken);
         await context.Publish(reservation.Status == ReservationStatus.Reserved
             ? Reserved(reservation.BookingId)
             : Refused(reservation.BookingId, reservation.Reason ?? reservation.Status.ToString()));

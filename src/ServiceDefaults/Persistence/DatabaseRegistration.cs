@@ -42,9 +42,10 @@ public static class DatabaseRegistration
             // A failed statement is its caller's to report, once, knowing whether it is expected: a saga message that
             // lost a race to another instance is retried (MassTransit logs the retry), a real fault reaches _error or
             // the API's error handler with its exception. EF Core's own error lines, each with a stack trace, cost more
-            // CPU than the conflict itself where several instances share a queue.
+            // CPU than the conflict itself where several instances share a queue. A query that fails while its rows are
+            // read (a row lock timing out in a group commit) is logged by the query as well as by the command.
             .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug),
-                (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug), (CoreEventId.QueryIterationFailed, LogLevel.Debug))));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{connectionName.ToLowerInvariant()}",
             tags: [HealthEndpoints.ReadyTag]);
         builder.Services.AddSingleton(new DatabaseMigration(typeof(TContext).Name, connectionName, async (services, ct) =>

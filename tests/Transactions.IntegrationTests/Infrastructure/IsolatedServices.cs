@@ -134,6 +134,16 @@ public class IsolatedServices : IAsyncLifetime
         }
     }
 
+    /// <summary>The names of this vhost's queues, as the management API lists them (declared queues, at once).</summary>
+    public async Task<IReadOnlyList<string>> QueueNamesAsync()
+    {
+        var queues = await Management.GetFromJsonAsync<List<QueueName>>(
+            $"api/queues/{Uri.EscapeDataString(VirtualHost)}?columns=name");
+        return queues!.Select(q => q.Name).ToList();
+    }
+
+    sealed record QueueName(string Name);
+
     public async Task DisposeAsync()
     {
         if (_management is null)

@@ -14,16 +14,27 @@ public sealed class RunningService : IAsyncDisposable
     readonly List<string> _lines = [];
     bool _disposed;
 
-    RunningService(Process process, StreamWriter log, HttpClient client)
+    RunningService(Process process, StreamWriter log, HttpClient client, int port)
     {
         _process = process;
         _log = log;
         Client = client;
+        Port = port;
+        ProcessId = process.Id;
     }
 
     public HttpClient Client { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The operating system's process id.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>How the process ended: its exit code, or 128 + the signal that ended it (137 for SIGKILL).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The loopback port the service listens on.</summary>
+    public int Port { get; }
 
     /// <summary>Every line the process has written to its standard output and error so far.</summary>
     public IReadOnlyList<string> Lines
@@ -35,16 +46,17 @@ public sealed class RunningService : IAsyncDisposable
     /// Given, the address to listen on is passed as a container image passes it, in <c>ASPNETCORE_URLS</c> (from the
     /// free port chosen), instead of <c>--urls</c>; the service must then answer on 127.0.0.1 at that port.
     /// </param>
+    /// <param name="port">The port to listen on, for example that of an instance killed before; a free one if null.</param>
     public static Task<RunningService> StartAsync(string dll, IReadOnlyDictionary<string, string?> settings,
-        Func<int, string>? environmentUrls = null)
+        Func<int, string>? environmentUrls = null, int? port = null)
     {
-        var port = ServiceProcess.FreePort();
+        var listenOn = port ?? ServiceProcess.FreePort();
         var start = environmentUrls is null
-            ? ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings), "--urls", $"http://127.0.0.1:{port}")
+            ? ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings), "--urls", $"http://127.0.0.1:{listenOn}")
             : ServiceProcess.StartInfo(dll, TestApiKey.AddTo(settings));
         if (environmentUrls is not null)
-            start.Environment["ASPNETCORE_URLS"] = environmentUrls(port);
-        return StartAsync(start, port, Path.GetFileNameWithoutExtension(dll));
+            start.Environment["ASPNETCORE_URLS"] = environmentUrls(listenOn);
+        return StartAsync(start, listenOn, Path.GetFileNameWithoutExtension(dll));
     }
 
     /// <summary>
@@ -55,11 +67,11 @@ public sealed class RunningService : IAsyncDisposable
     {
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         // Drained so the child never blocks on a full pipe; kept in a file to diagnose a failing test.
-        var file = Path.Combine(Path.GetTempPath(), $"{name}-{port}.log");
+        var file = Path.Combine(Path.GetTempPath(), $"{name}-{port}-{process.Id}.log");
         var log = new StreamWriter(file) { AutoFlush = true };
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Add(TestApiKey.Header, TestApiKey.Key);
-        var service = new RunningService(process, log, client);
+        var service = new RunningService(process, log, client, port);
         process.OutputDataReceived += (_, e) => service.Write(e.Data);
         process.ErrorDataReceived += (_, e) => service.Write(e.Data);
         process.BeginOutputReadLine();

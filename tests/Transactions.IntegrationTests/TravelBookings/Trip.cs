@@ -29,34 +29,46 @@ public sealed record Trip(Guid BookingId, string FlightNumber, string HotelId, s
     };
 
     /// <summary>Puts capacity for this trip at every participant.</summary>
-    public async Task SeedAsync(TravelBookingSystem system, int seats, int rooms, int cars)
+    public Task SeedAsync(TravelBookingSystem system, int seats, int rooms, int cars) =>
+        SeedAsync(system.Participant, seats, rooms, cars);
+
+    /// <param name="participant">The API client of the host that runs the named participant.</param>
+    public async Task SeedAsync(Func<string, HttpClient> participant, int seats, int rooms, int cars)
     {
-        await PutAsync(system.Participant("flights"), "/api/flights/inventory",
+        await PutAsync(participant("flights"), "/api/flights/inventory",
             new { flightNumber = FlightNumber, date = Day, seats });
-        await PutAsync(system.Participant("hotels"), "/api/hotels/inventory",
+        await PutAsync(participant("hotels"), "/api/hotels/inventory",
             new { hotelId = HotelId, from = Day, nights = Nights, rooms });
-        await PutAsync(system.Participant("cars"), "/api/cars/inventory",
+        await PutAsync(participant("cars"), "/api/cars/inventory",
             new { location = CarLocation, carClass = CarClass, from = Day, days = CarDays, cars });
     }
 
     /// <summary>Units reserved on the trip's flight, each hotel night and each car day.</summary>
-    public async Task<(int Flight, int[] Hotel, int[] Car)> ReservedAsync(TravelBookingSystem system)
+    public Task<(int Flight, int[] Hotel, int[] Car)> ReservedAsync(TravelBookingSystem system) =>
+        ReservedAsync(system.Participant);
+
+    /// <param name="participant">The API client of the host that runs the named participant.</param>
+    public async Task<(int Flight, int[] Hotel, int[] Car)> ReservedAsync(Func<string, HttpClient> participant)
     {
-        var flight = await SlotAsync(system.Participant("flights"), $"/api/flights/inventory/{FlightNumber}/{Day:yyyy-MM-dd}");
+        var flight = await SlotAsync(participant("flights"), $"/api/flights/inventory/{FlightNumber}/{Day:yyyy-MM-dd}");
         var hotel = new int[Nights];
         for (var n = 0; n < Nights; n++)
-            hotel[n] = await SlotAsync(system.Participant("hotels"), $"/api/hotels/inventory/{HotelId}/{Day.AddDays(n):yyyy-MM-dd}");
+            hotel[n] = await SlotAsync(participant("hotels"), $"/api/hotels/inventory/{HotelId}/{Day.AddDays(n):yyyy-MM-dd}");
         var car = new int[CarDays];
         for (var d = 0; d < CarDays; d++)
-            car[d] = await SlotAsync(system.Participant("cars"),
+            car[d] = await SlotAsync(participant("cars"),
                 $"/api/cars/inventory/{CarLocation}/{CarClass}/{Day.AddDays(d):yyyy-MM-dd}");
         return (flight, hotel, car);
     }
 
     /// <summary>The booking's reservation status at a participant, or null when it has none.</summary>
-    public async Task<string?> ReservationAsync(TravelBookingSystem system, string participant)
+    public Task<string?> ReservationAsync(TravelBookingSystem system, string participant) =>
+        ReservationAsync(system.Participant(participant), participant);
+
+    /// <param name="client">The API client of the host that runs <paramref name="participant"/>.</param>
+    public async Task<string?> ReservationAsync(HttpClient client, string participant)
     {
-        using var response = await system.Participant(participant).GetAsync($"/api/{participant}/reservations/{BookingId}");
+        using var response = await client.GetAsync($"/api/{participant}/reservations/{BookingId}");
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
             return null;
         response.EnsureSuccessStatusCode();
