@@ -8,7 +8,7 @@ namespace Transactions.ServiceDefaults.Memory;
 /// Once, a while after the service has started, gives back the memory its start-up used and no longer needs: a
 /// compacting collection that returns the GC's free space to the operating system, then the C library's free heap
 /// pages. Start-up (configuration, EF Core's model, MassTransit's topology, the JIT compiling all of it) leaves both
-/// holding memory that an idle service would otherwise keep for good: 15 MB of the coordinator's 205-210 MB resident
+/// holding memory that an idle service would otherwise keep for good: 8-15 MB of the coordinator's 210 MB resident
 /// after a minute's idling (bench/README.md, start-up and idle memory). Under load the heaps grow again as needed.
 /// </summary>
 sealed class StartupMemoryTrim(IHostApplicationLifetime lifetime, TimeProvider time, ILogger<StartupMemoryTrim> logger)
