@@ -25,6 +25,8 @@ public sealed class BenchOptions(IReadOnlyDictionary<string, string> values)
     public int Int(string name, int fallback) =>
         values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
+    public string Text(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+
     public bool Has(string name) => values.ContainsKey(name);
 
     public static int Usage(string text)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Transactions.ServiceDefaults.Configuration;
 using Transactions.ServiceDefaults.Health;
+using Transactions.ServiceDefaults.Memory;
 using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.ServiceDefaults;
@@ -13,7 +14,8 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Problem details for every error response, the health checks every service has, migrations at start-up where
-    /// configured and the start-up line saying what the service uses.
+    /// configured, the start-up line saying what the service uses, and the memory start-up used given back once it
+    /// has settled.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
@@ -22,6 +24,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks();
         builder.Services.AddHostedService<MigrateOnStartup>();
         builder.Services.AddHostedService<StartupSummary>();
+        builder.Services.AddHostedService<StartupMemoryTrim>();
         return builder;
     }
 
