@@ -36,7 +36,7 @@ public static class ScheduledRuns
                 return await db.Set<ReconciliationRun>().AsNoTracking()
                     .Where(r => r.Trigger == "schedule" && r.Tick <= lastTick).OrderBy(r => r.Tick).ToListAsync();
             }, r => r.All(run => run.Status != RunStatus.Running || run.StartedAt <= killedAt),
-            TimeSpan.FromSeconds(60), "the scheduled runs of past ticks have finished");
+            TimeSpan.FromSeconds(180), "the scheduled runs of past ticks have finished");
 
         var ticks = runs.Select(r => r.Tick!.Value).ToList();
         var twice = ticks.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
