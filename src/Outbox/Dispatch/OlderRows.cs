@@ -22,6 +22,9 @@ static class OlderRows
     public static async Task<IReadOnlySet<Guid>> HeldBackAsync(DbConnection connection, DbTransaction? transaction,
         IReadOnlyList<OutboxMessage> written, Func<long, bool> isOwn, CancellationToken cancellationToken)
     {
+        // Every row a transaction wrote may have been rolled back to a savepoint (a failed member of a commit group).
+        if (written.Count == 0)
+            return NoneHeldBack;
         var writtenRows = written.Select(m => m.SequenceNumber).ToHashSet();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -38,6 +41,8 @@ static class OlderRows
         }
         return heldBack;
     }
+
+    public static readonly IReadOnlySet<Guid> NoneHeldBack = new HashSet<Guid>();
 
     static void Add(DbCommand command, string name, object value)
     {

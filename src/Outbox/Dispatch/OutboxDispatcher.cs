@@ -232,7 +232,7 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
                     continue;
                 // Reserved only now, so a later commit of the conversation in this process, held back behind these
                 // rows until this moment, is sent after them.
-                Reserve(ready, NothingHeldBack).Send();
+                Reserve(ready, OlderRows.NoneHeldBack).Send();
                 waiting = waiting.Where(m => heldBack.Contains(m.PartitionKey)).ToList();
             }
         }
@@ -244,8 +244,6 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
         if (waiting.Count > 0)
             WakeDeliveryAfterGrace();
     }
-
-    static readonly IReadOnlySet<Guid> NothingHeldBack = new HashSet<Guid>();
 
     /// <summary>
     /// Wakes this process's delivery service once the rows just left in the table (here, or by another instance that

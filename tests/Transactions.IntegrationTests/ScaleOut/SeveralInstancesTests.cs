@@ -14,6 +14,7 @@ namespace Transactions.IntegrationTests.ScaleOut;
 /// vhost and the same databases, take 500 transfers and 100 travel bookings round-robin; a third of the way in, one
 /// coordinator and one participant host are killed with SIGKILL and started again on their ports.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutputHelper output)
     : IClassFixture<IsolatedServices>
 {
