@@ -95,7 +95,26 @@ public sealed class TravelBookingHarness : IAsyncDisposable
         await InStateAsync(bookingId, Machine.GetState($"Cancelling{char.ToUpperInvariant(unconfirmed[0])}{unconfirmed[1..]}"));
         for (var attempt = 1; attempt <= CancelAttempts; attempt++)
             await ExpireDeadlineAsync(bookingId);
-        return await InStateAsync(bookingId, Machine.NeedsAttention);
+        var saga = await InStateAsync(bookingId, Machine.NeedsAttention);
+        // The last cancel may still be on its way to the script: a test counts the commands from here on.
+        await EveryCommandReachedTheScriptAsync();
+        return saga;
+    }
+
+    /// <summary>Waits until the scripted participants have received every command the saga sent them.</summary>
+    public async Task EveryCommandReachedTheScriptAsync()
+    {
+        string[] queues = [TravelBookingQueues.Flights, TravelBookingQueues.Hotels, TravelBookingQueues.Cars];
+        // A cancelled token makes the list answer with what was sent so far, not wait for inactivity.
+        int Sent() => Harness.Sent.Select(m => queues.Contains(m.Context.DestinationAddress?.AbsolutePath.TrimStart('/')),
+            new CancellationToken(true)).Count();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Script.Commands.Count < Sent())
+        {
+            Assert.True(DateTime.UtcNow < deadline,
+                $"the script received {Script.Commands.Count} of the {Sent()} commands sent within 10 s");
+            await Task.Delay(10);
+        }
     }
 
     public static StartTravelBooking Trip(Guid bookingId) => new(bookingId,
