@@ -15,12 +15,14 @@ static class InboxRecord
     /// <summary>
     /// Inserts the inbox row in the current transaction; false when it already exists, that is the consumer has
     /// already committed this message. A concurrent duplicate waits on the first one's row lock and then sees it.
-    /// A <c>savepoint</c> statement (a commit group's), when given, runs first in the same round trip.
+    /// A <c>savepoint</c> statement (a commit group's), when given, runs first in the same round trip. That round trip
+    /// is not cancelled: a token cancelled before it reached the server would leave the member no savepoint, and the
+    /// rollback to it would fail the whole group's transaction. Its wait is bounded by the lock timeout it sets.
     /// </summary>
     public static async Task<bool> TryClaimAsync(DbContext db, Guid messageId, string consumer, DateTime utcNow,
         string? savepoint, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlRawAsync(savepoint is null ? Insert : savepoint + "; " + Insert,
-            [messageId, consumer, utcNow], cancellationToken) == 1;
+            [messageId, consumer, utcNow], savepoint is null ? cancellationToken : CancellationToken.None) == 1;
 
     /// <summary>Deletes up to <paramref name="limit"/> rows received before <paramref name="cutoff"/>.</summary>
     public static Task<int> DeleteExpiredAsync(DbContext db, DateTime cutoff, int limit,
