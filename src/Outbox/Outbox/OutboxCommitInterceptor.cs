@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using Transactions.Outbox.Delivery;
 using Transactions.Outbox.Dispatch;
 
@@ -17,7 +18,8 @@ namespace Transactions.Outbox.Outbox;
 /// and a long-lived context would keep them. Commits of a transaction EF does not see (an external DbTransaction), and
 /// synchronous saves and commits, are left to the delivery service.
 /// </summary>
-sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup, OutboxDispatcher<TDbContext> dispatcher)
+sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup, OutboxDispatcher<TDbContext> dispatcher,
+    ILogger<OutboxCommitInterceptor<TDbContext>> logger)
     : SaveChangesInterceptor, IDbTransactionInterceptor
     where TDbContext : DbContext
 {
@@ -61,19 +63,35 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
         IReadOnlySet<Guid>? heldBack = null;
         if (dispatcher.Enabled)
         {
-            await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                heldBack = await OlderRows.HeldBackAsync(db.Database.GetDbConnection(), null, messages, dispatcher.IsOwn,
-                    cancellationToken);
+                heldBack = await HeldBackAfterCommitAsync(db, messages, cancellationToken);
             }
-            finally
+            catch (Exception e) when (e is DbException or InvalidOperationException or OperationCanceledException)
             {
-                await db.Database.CloseConnectionAsync();
+                // The save has committed: failing it now would have the caller redo its change. Without an answer,
+                // every conversation is left to the delivery service, which keeps their order.
+                logger.LogDebug("Looking for older outbox rows after a save failed; its messages are left to the " +
+                    "delivery service: {Error}", e.Message);
             }
         }
         Committed(messages, heldBack);
         return result;
+    }
+
+    async Task<IReadOnlySet<Guid>> HeldBackAfterCommitAsync(DbContext db, List<OutboxMessage> messages,
+        CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await OlderRows.HeldBackAsync(db.Database.GetDbConnection(), null, messages, dispatcher.IsOwn,
+                cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>How many outbox rows the open transaction has written so far (a mark for <see cref="ForgetWrittenAfter"/>).</summary>

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -166,6 +169,60 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
             "every row is removed");
         await second.StopAsync();
         await first.StopAsync();
+    }
+
+    /// <summary>
+    /// SaveChanges without a transaction of the caller's commits on its own, and only then does the outbox look for
+    /// older rows of the messages' conversations. When the database cannot be reached for that look, the save still
+    /// committed: the caller is told it succeeded (else it would redo the business change), and the messages go out
+    /// through the delivery service.
+    /// </summary>
+    [Fact]
+    public async Task A_save_that_committed_succeeds_when_the_look_for_older_rows_after_it_fails()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "lookfails");
+        var unreachable = new UnreachableAfterSave();
+        using var host = await OutboxTestHost.StartAsync(services, connectionString, x =>
+        {
+            x.AddConsumer<OutboxProbeConsumer>();
+            x.ConfigureDbContext<LedgerDbContext>((_, o) => o.AddInterceptors(unreachable));
+        });
+        var reference = Guid.NewGuid();
+
+        await OutboxTestHost.CommitProbesAsync(host, [reference]);
+
+        Assert.True(unreachable.Refused, "the connection after the save was refused");
+        var deliveries = host.Services.GetRequiredService<Deliveries>();
+        await Eventually.Until(() => Task.FromResult(deliveries.Count(reference)), n => n == 1, Timeout,
+            "the committed message is delivered");
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "its row is removed");
+        await host.StopAsync();
+    }
+
+    /// <summary>Refuses the first connection a context opens after one of its saves has opened its own.</summary>
+    sealed class UnreachableAfterSave : DbConnectionInterceptor, ISaveChangesInterceptor
+    {
+        int _openings = -1;
+        public bool Refused { get; private set; }
+
+        public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.CompareExchange(ref _openings, 0, -1);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection,
+            ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref _openings) >= 0 && Interlocked.Increment(ref _openings) == 2)
+            {
+                Refused = true;
+                throw new NpgsqlException("The database cannot be reached (test)");
+            }
+            return ValueTask.FromResult(result);
+        }
     }
 
     /// <summary>Counts the messages one host left to the delivery service at commit (other hosts' meters are ignored).</summary>
