@@ -83,7 +83,9 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
             .AsNoTracking().ToListAsync(cancellationToken);
         // Rows this process sent after commit and has yet to delete are on their way already: neither sent again
         // nor counted as taken, so a round that finds only those is not mistaken for a broker that refuses everything.
-        var batch = locked.Where(m => !dispatcher.IsOwn(m.SequenceNumber)).ToList();
+        // The rows behind one of them wait for the next round: it may still be waiting for its turn to be sent, and
+        // they would overtake it.
+        var batch = Before(locked, dispatcher.IsOwn);
         if (batch.Count == 0)
             return new DeliveryRoundResult(0, 0, null);
 
@@ -113,6 +115,21 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
 
         var failure = failures.TryPeek(out var first) ? first.Error : null;
         return new DeliveryRoundResult(batch.Count, removed.Count + deadLettered, failure);
+    }
+
+    /// <summary>Each conversation's rows up to the first that <paramref name="isOwn"/> says this process is sending.</summary>
+    static List<OutboxMessage> Before(List<OutboxMessage> rowsInOrder, Func<long, bool> isOwn)
+    {
+        var stopped = new HashSet<Guid>();
+        var before = new List<OutboxMessage>(rowsInOrder.Count);
+        foreach (var row in rowsInOrder)
+        {
+            if (isOwn(row.SequenceNumber))
+                stopped.Add(row.PartitionKey);
+            else if (!stopped.Contains(row.PartitionKey))
+                before.Add(row);
+        }
+        return before;
     }
 
     /// <summary>

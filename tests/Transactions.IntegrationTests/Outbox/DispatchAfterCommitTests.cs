@@ -8,6 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Transactions.IntegrationTests.Infrastructure;
 using Transactions.Outbox;
+using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Dispatch;
+using Transactions.Outbox.Outbox;
 
 namespace Transactions.IntegrationTests.Outbox;
 
@@ -169,6 +172,48 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
             "every row is removed");
         await second.StopAsync();
         await first.StopAsync();
+    }
+
+    /// <summary>
+    /// A row this process has reserved for sending after commit and not sent yet (it waits behind an earlier send of
+    /// its conversation) is left alone by a delivery round, and so is every later row of its conversation, which would
+    /// otherwise overtake it: another instance's row the round may take, say.
+    /// </summary>
+    [Fact]
+    public async Task A_delivery_round_does_not_send_a_conversation_s_rows_behind_one_this_process_is_still_to_send()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "behindown");
+        var conversation = NewId.NextGuid();
+        // Nothing runs by itself here: the test reserves, sends and delivers, in the order it wants.
+        using var host = await OutboxTestHost.StartAsync(services, connectionString,
+            x => x.AddConsumer<SequencedConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = 1;
+                e.ConcurrentMessageLimit = 1;
+            }), o =>
+            {
+                o.DispatchAfterCommit = false;
+                o.DeliveryEnabled = false;
+            });
+        await CommitSequenceAsync(host, conversation, 0, 2);
+        await using var db = OutboxTestHost.Open(connectionString);
+        var rows = await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.SequenceNumber).ToListAsync();
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<LedgerDbContext>>();
+        var backlog = host.Services.GetRequiredService<OutboxBacklog<LedgerDbContext>>();
+        var received = host.Services.GetRequiredService<ArrivalOrder>().Positions;
+
+        var first = dispatcher.Reserve([rows[0]], OlderRows.NoneHeldBack);
+        Assert.Equal(0, await backlog.DeliverNowAsync(10));
+        first.Send();
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n == 1, Timeout, "the reserved row arrives");
+        // As the remover does once the row is sent.
+        await db.Database.ExecuteSqlAsync($"DELETE FROM outbox_message WHERE sequence_number = {rows[0].SequenceNumber}");
+        dispatcher.Deleted([rows[0].SequenceNumber]);
+        Assert.Equal(1, await backlog.DeliverNowAsync(10));
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n == 2, Timeout, "the later row arrives");
+
+        Assert.Equal([0, 1], received);
+        await host.StopAsync();
     }
 
     /// <summary>
