@@ -69,6 +69,7 @@ sealed class DeliveryRound<TDbContext>(IServiceProvider services, IBus bus, Post
 
     public async Task<DeliveryRoundResult> RunAsync(CancellationToken cancellationToken)
     {
+        dispatcher.ForgetDeleted();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);

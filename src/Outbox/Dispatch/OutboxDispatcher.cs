@@ -64,7 +64,17 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
         var now = time.GetUtcNow().UtcTicks;
         foreach (var sequenceNumber in sequenceNumbers)
             _deleted.Enqueue((sequenceNumber, now));
-        var forgetBefore = now - RememberDeleted.Ticks;
+        ForgetDeleted();
+    }
+
+    /// <summary>
+    /// Stops counting as own the rows deleted longer ago than <see cref="RememberDeleted"/>. Each delivery round calls it
+    /// too: a row whose delete failed is still in the table, and must be taken again (with the rest of its conversation)
+    /// even when nothing is deleted after it.
+    /// </summary>
+    public void ForgetDeleted()
+    {
+        var forgetBefore = time.GetUtcNow().UtcTicks - RememberDeleted.Ticks;
         while (_deleted.TryPeek(out var oldest) && oldest.At < forgetBefore && _deleted.TryDequeue(out oldest))
             _own.TryRemove(oldest.SequenceNumber, out _);
     }

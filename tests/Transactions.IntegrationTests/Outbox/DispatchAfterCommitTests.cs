@@ -217,6 +217,59 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
     }
 
     /// <summary>
+    /// A row sent after commit whose delete failed stays this process's own only for a while, and then the delivery
+    /// service sends it again (the inbox absorbs it) and goes on with its conversation, even when nothing else is
+    /// sent and deleted meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task A_sent_row_whose_delete_failed_is_taken_by_delivery_again_without_further_traffic()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "deletefailed");
+        var conversation = NewId.NextGuid();
+        var time = new LaterTime();
+        using var host = await OutboxTestHost.StartAsync(services, connectionString, x =>
+        {
+            x.AddSingleton<TimeProvider>(time);
+            x.AddConsumer<SequencedConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = 1;
+                e.ConcurrentMessageLimit = 1;
+            });
+        }, o =>
+        {
+            o.DispatchAfterCommit = false;
+            o.DeliveryEnabled = false;
+        });
+        await CommitSequenceAsync(host, conversation, 0, 2);
+        await using var db = OutboxTestHost.Open(connectionString);
+        var rows = await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.SequenceNumber).ToListAsync();
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<LedgerDbContext>>();
+        var backlog = host.Services.GetRequiredService<OutboxBacklog<LedgerDbContext>>();
+        var received = host.Services.GetRequiredService<ArrivalOrder>().Positions;
+        dispatcher.Reserve([rows[0]], OlderRows.NoneHeldBack).Send();
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n == 1, Timeout, "the first row arrives");
+        // As the remover does when its delete failed every attempt: the row stays in the table.
+        dispatcher.Deleted([rows[0].SequenceNumber]);
+
+        time.Skip(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, await backlog.DeliverNowAsync(10));
+        await Eventually.Until(() => OutboxTestHost.PendingOutboxRowsAsync(connectionString), n => n == 0, Timeout,
+            "both rows are removed");
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n == 2, Timeout, "the second row arrives");
+        Assert.Equal([0, 1], received);
+        await host.StopAsync();
+    }
+
+    /// <summary>The system clock, moved forward by the test.</summary>
+    sealed class LaterTime : TimeProvider
+    {
+        long _skipped;
+        public void Skip(TimeSpan by) => Interlocked.Add(ref _skipped, by.Ticks);
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _skipped));
+    }
+
+    /// <summary>
     /// SaveChanges without a transaction of the caller's commits on its own, and only then does the outbox look for
     /// older rows of the messages' conversations. When the database cannot be reached for that look, the save still
     /// committed: the caller is told it succeeded (else it would redo the business change), and the messages go out
