@@ -183,21 +183,8 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
     public async Task A_delivery_round_does_not_send_a_conversation_s_rows_behind_one_this_process_is_still_to_send()
     {
         var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "behindown");
-        var conversation = NewId.NextGuid();
-        // Nothing runs by itself here: the test reserves, sends and delivers, in the order it wants.
-        using var host = await OutboxTestHost.StartAsync(services, connectionString,
-            x => x.AddConsumer<SequencedConsumer>().Endpoint(e =>
-            {
-                e.PrefetchCount = 1;
-                e.ConcurrentMessageLimit = 1;
-            }), o =>
-            {
-                o.DispatchAfterCommit = false;
-                o.DeliveryEnabled = false;
-            });
-        await CommitSequenceAsync(host, conversation, 0, 2);
-        await using var db = OutboxTestHost.Open(connectionString);
-        var rows = await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.SequenceNumber).ToListAsync();
+        using var host = await StartWithNothingRunningByItselfAsync(connectionString, TimeProvider.System);
+        var rows = await CommitTwoRowsAsync(host, connectionString);
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<LedgerDbContext>>();
         var backlog = host.Services.GetRequiredService<OutboxBacklog<LedgerDbContext>>();
         var received = host.Services.GetRequiredService<ArrivalOrder>().Positions;
@@ -207,7 +194,8 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
         first.Send();
         await Eventually.Until(() => Task.FromResult(received.Count), n => n == 1, Timeout, "the reserved row arrives");
         // As the remover does once the row is sent.
-        await db.Database.ExecuteSqlAsync($"DELETE FROM outbox_message WHERE sequence_number = {rows[0].SequenceNumber}");
+        await using (var db = OutboxTestHost.Open(connectionString))
+            await db.Database.ExecuteSqlAsync($"DELETE FROM outbox_message WHERE sequence_number = {rows[0].SequenceNumber}");
         dispatcher.Deleted([rows[0].SequenceNumber]);
         Assert.Equal(1, await backlog.DeliverNowAsync(10));
         await Eventually.Until(() => Task.FromResult(received.Count), n => n == 2, Timeout, "the later row arrives");
@@ -225,24 +213,9 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
     public async Task A_sent_row_whose_delete_failed_is_taken_by_delivery_again_without_further_traffic()
     {
         var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "deletefailed");
-        var conversation = NewId.NextGuid();
         var time = new LaterTime();
-        using var host = await OutboxTestHost.StartAsync(services, connectionString, x =>
-        {
-            x.AddSingleton<TimeProvider>(time);
-            x.AddConsumer<SequencedConsumer>().Endpoint(e =>
-            {
-                e.PrefetchCount = 1;
-                e.ConcurrentMessageLimit = 1;
-            });
-        }, o =>
-        {
-            o.DispatchAfterCommit = false;
-            o.DeliveryEnabled = false;
-        });
-        await CommitSequenceAsync(host, conversation, 0, 2);
-        await using var db = OutboxTestHost.Open(connectionString);
-        var rows = await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.SequenceNumber).ToListAsync();
+        using var host = await StartWithNothingRunningByItselfAsync(connectionString, time);
+        var rows = await CommitTwoRowsAsync(host, connectionString);
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher<LedgerDbContext>>();
         var backlog = host.Services.GetRequiredService<OutboxBacklog<LedgerDbContext>>();
         var received = host.Services.GetRequiredService<ArrivalOrder>().Positions;
@@ -259,6 +232,30 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
         await Eventually.Until(() => Task.FromResult(received.Count), n => n == 2, Timeout, "the second row arrives");
         Assert.Equal([0, 1], received);
         await host.StopAsync();
+    }
+
+    /// <summary>A host in which nothing is sent or delivered unless the test says so, in the order it wants.</summary>
+    Task<IHost> StartWithNothingRunningByItselfAsync(string connectionString, TimeProvider time) =>
+        OutboxTestHost.StartAsync(services, connectionString, x =>
+        {
+            x.AddSingleton(time);
+            x.AddConsumer<SequencedConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = 1;
+                e.ConcurrentMessageLimit = 1;
+            });
+        }, o =>
+        {
+            o.DispatchAfterCommit = false;
+            o.DeliveryEnabled = false;
+        });
+
+    /// <summary>Commits positions 0 and 1 of a new conversation and returns their rows, oldest first.</summary>
+    static async Task<List<OutboxMessage>> CommitTwoRowsAsync(IHost host, string connectionString)
+    {
+        await CommitSequenceAsync(host, NewId.NextGuid(), 0, 2);
+        await using var db = OutboxTestHost.Open(connectionString);
+        return await db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.SequenceNumber).ToListAsync();
     }
 
     /// <summary>The system clock, moved forward by the test.</summary>
