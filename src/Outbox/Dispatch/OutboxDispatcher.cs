@@ -148,11 +148,13 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
         }
 
         /// <summary>
-        /// The transaction did not commit (or its outcome is unknown): nothing to send, and the conversations' later
-        /// sends go on as if these places were never taken. Should rows of an unknown outcome have committed, they
-        /// are no longer this process's own, so later commits of their conversations hold back for the delivery service.
+        /// The transaction did not commit, or <paramref name="mayHaveCommitted"/> (its commit failed, the outcome
+        /// unknown): nothing to send. After a rollback the conversations' later sends go on as if these places were
+        /// never taken. Should rows of an unknown outcome have committed, they are no longer this process's own, so
+        /// later commits of their conversations hold back for the delivery service; and the sends already queued
+        /// behind them leave their rows to it as well, which sends them in order after these.
         /// </summary>
-        public void Cancel()
+        public void Cancel(bool mayHaveCommitted = false)
         {
             if (Interlocked.Exchange(ref _ended, 1) != 0)
                 return;
@@ -160,14 +162,15 @@ sealed class OutboxDispatcher<TDbContext>(IBus bus, IOptions<PostgresOutboxOptio
             {
                 foreach (var message in c.Messages)
                     _dispatcher._own.TryRemove(message.SequenceNumber, out _);
-                _ = _dispatcher.PassOnAsync(c.Key, c.Previous, c.Done);
+                _ = _dispatcher.PassOnAsync(c.Key, c.Previous, c.Done, mayHaveCommitted);
             }
         }
     }
 
-    async Task PassOnAsync(Guid conversation, Task<bool>? previous, TaskCompletionSource<bool> done)
+    async Task PassOnAsync(Guid conversation, Task<bool>? previous, TaskCompletionSource<bool> done, bool mayHaveCommitted)
     {
-        done.SetResult(previous is null || await previous);
+        var sending = previous is null || await previous;
+        done.SetResult(sending && !mayHaveCommitted);
         ForgetTail(conversation, done);
     }
 

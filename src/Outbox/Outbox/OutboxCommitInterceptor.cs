@@ -175,21 +175,22 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
         return Task.CompletedTask;
     }
 
+    // A commit that failed may have committed all the same (its reply lost): only the places it took are known then.
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
-        Ended(transaction);
+        Ended(transaction, mayHaveCommitted: true);
 
     public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData,
         CancellationToken cancellationToken = default)
     {
-        Ended(transaction);
+        Ended(transaction, mayHaveCommitted: true);
         return Task.CompletedTask;
     }
 
     /// <summary>The transaction ended without a commit: its rows are not sent, and the places they took are given up.</summary>
-    void Ended(DbTransaction transaction)
+    void Ended(DbTransaction transaction, bool mayHaveCommitted = false)
     {
         if (_pending.TryGetValue(transaction, out var written) && _pending.Remove(transaction))
-            written.Reservation?.Cancel();
+            written.Reservation?.Cancel(mayHaveCommitted);
     }
 
     static List<OutboxMessage> DetachWrittenMessages(DbContext db)

@@ -267,6 +267,69 @@ public sealed class DispatchAfterCommitTests(IsolatedServices services) : IClass
     }
 
     /// <summary>
+    /// A commit that fails may still have committed (its reply lost). A later commit of the same conversation that
+    /// took its place behind it meanwhile must then not be sent ahead of its rows, which the delivery service sends.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_whose_outcome_is_unknown_is_not_overtaken_by_a_later_commit_of_its_conversation()
+    {
+        var connectionString = await OutboxTestHost.CreateLedgerDatabaseAsync(services, "unknown");
+        var conversation = NewId.NextGuid();
+        var replyLost = new ReplyLostOnCommit();
+        using var host = await OutboxTestHost.StartAsync(services, connectionString, x =>
+        {
+            x.ConfigureDbContext<LedgerDbContext>((_, o) => o.AddInterceptors(replyLost));
+            x.AddConsumer<SequencedConsumer>().Endpoint(e =>
+            {
+                e.PrefetchCount = 1;
+                e.ConcurrentMessageLimit = 1;
+            });
+        });
+        var received = host.Services.GetRequiredService<ArrivalOrder>().Positions;
+
+        var unknown = CommitInTransactionAsync(host, conversation, 0);
+        await replyLost.Committed.Task.WaitAsync(Timeout);
+        await CommitInTransactionAsync(host, conversation, 1);
+        replyLost.Fail.SetResult();
+        await Assert.ThrowsAsync<NpgsqlException>(() => unknown.WaitAsync(Timeout));
+
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n == 2, Timeout,
+            "both messages arrive, the first through the delivery service");
+        Assert.Equal([0, 1], received);
+        await host.StopAsync();
+    }
+
+    static async Task CommitInTransactionAsync(IHost host, Guid conversation, int position)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>()
+            .Publish(new Sequenced(position), context => context.ConversationId = conversation);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The first commit through it reaches the server, and then fails as if its reply had been lost.</summary>
+    sealed class ReplyLostOnCommit : DbTransactionInterceptor
+    {
+        int _used;
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Fail { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction,
+            TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _used, 1) != 0)
+                return result;
+            await transaction.CommitAsync(cancellationToken);
+            Committed.SetResult();
+            await Fail.Task.WaitAsync(Timeout, cancellationToken);
+            throw new NpgsqlException("The connection was lost during the commit (test)");
+        }
+    }
+
+    /// <summary>
     /// SaveChanges without a transaction of the caller's commits on its own, and only then does the outbox look for
     /// older rows of the messages' conversations. When the database cannot be reached for that look, the save still
     /// committed: the caller is told it succeeded (else it would redo the business change), and the messages go out
