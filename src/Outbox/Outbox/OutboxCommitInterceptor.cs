@@ -16,7 +16,7 @@ namespace Transactions.Outbox.Outbox;
 /// Just before the commit it asks, on the same transaction, which of their conversations have older rows this process
 /// is not sending, so that no message overtakes one of them. Written rows are detached, since nothing reads them back
 /// and a long-lived context would keep them. Commits of a transaction EF does not see (an external DbTransaction), and
-/// synchronous saves and commits, are left to the delivery service.
+/// synchronous saves and commits, are left to the delivery service, as are saves under an ambient transaction once it commits.
 /// </summary>
 sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup, OutboxDispatcher<TDbContext> dispatcher,
     ILogger<OutboxCommitInterceptor<TDbContext>> logger)
@@ -43,10 +43,27 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
         {
             if (db.Database.CurrentTransaction is { } transaction)
                 Pending(transaction).Messages.AddRange(messages);
-            else
+            else if (!CommittedWithAmbientTransaction(messages))
                 Committed(messages, heldBack: null);
         }
         return result;
+    }
+
+    /// <summary>
+    /// A save under an ambient <see cref="System.Transactions.Transaction"/> commits only when that does: its rows are
+    /// handed on then, as after a synchronous commit (to the delivery service, which keeps their order), and never
+    /// when it rolls back. False when there is no ambient transaction.
+    /// </summary>
+    bool CommittedWithAmbientTransaction(List<OutboxMessage> messages)
+    {
+        if (System.Transactions.Transaction.Current is not { } ambient)
+            return false;
+        ambient.TransactionCompleted += (_, e) =>
+        {
+            if (e.Transaction?.TransactionInformation.Status == System.Transactions.TransactionStatus.Committed)
+                Committed(messages, heldBack: null);
+        };
+        return true;
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
@@ -59,6 +76,8 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
             Pending(transaction).Messages.AddRange(messages);
             return result;
         }
+        if (CommittedWithAmbientTransaction(messages))
+            return result;
         // EF's own transaction has committed already: ask on the connection alone.
         IReadOnlySet<Guid>? heldBack = null;
         if (dispatcher.Enabled)

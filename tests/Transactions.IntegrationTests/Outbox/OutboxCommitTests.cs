@@ -1,3 +1,4 @@
+using System.Transactions;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,12 +54,48 @@ public sealed class OutboxCommitTests(IsolatedServices services) : IClassFixture
 
         await OutboxTestHost.CommitProbesAsync(_host, [committed]);
 
+        await AssertDeliveredAndNeverAsync(committed, rolledBack);
+    }
+
+    /// <summary>
+    /// Under an ambient <see cref="TransactionScope"/> SaveChanges commits nothing: the scope does, when completed.
+    /// Messages saved in a scope that is left without completing it are never delivered; those of a completed one are.
+    /// </summary>
+    [Fact]
+    public async Task Messages_saved_in_a_transaction_scope_that_is_not_completed_are_never_delivered()
+    {
+        var rolledBack = Guid.NewGuid();
+        var committed = Guid.NewGuid();
+
+        await SaveInTransactionScopeAsync(rolledBack, complete: false);
+        await SaveInTransactionScopeAsync(committed, complete: true);
+
+        await AssertDeliveredAndNeverAsync(committed, rolledBack);
+    }
+
+    /// <summary>The committed message is consumed; once the outbox is empty, the rolled-back one has left no trace.</summary>
+    async Task AssertDeliveredAndNeverAsync(Guid committed, Guid rolledBack)
+    {
         await Eventually.Until(() => Task.FromResult(Deliveries.Count(committed) == 1), Timeout, "the committed message is consumed");
         await Eventually.Until(async () => await OutboxTestHost.PendingOutboxRowsAsync(_connectionString) == 0, Timeout,
             "the outbox is empty, so nothing else can still arrive");
         Assert.Equal(0, Deliveries.Count(rolledBack));
         await using var read = OutboxTestHost.Open(_connectionString);
         Assert.False(await read.Entries.AnyAsync(e => e.Reference == rolledBack));
+    }
+
+    async Task SaveInTransactionScopeAsync(Guid reference, bool complete)
+    {
+        using var transactionScope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LedgerDbContext>();
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OutboxProbe(reference));
+            db.Entries.Add(new LedgerEntry { Reference = reference, Amount = 10.50m, Currency = "EUR" });
+            await db.SaveChangesAsync();
+        }
+        if (complete)
+            transactionScope.Complete();
     }
 
     [Fact]
