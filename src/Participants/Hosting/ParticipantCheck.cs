@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Transactions.Outbox;
 using Transactions.Outbox.Barrier;
-using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.Participants.Hosting;
 
@@ -16,7 +16,7 @@ namespace Transactions.Participants.Hosting;
 public sealed class ParticipantCheck
 {
     internal sealed class Validator(ParticipantRegistry registry, IServiceScopeFactory scopes,
-        IOptionsMonitor<DatabaseConnection> connections) : IValidateOptions<ParticipantCheck>
+        IConfiguration configuration) : IValidateOptions<ParticipantCheck>
     {
         public ValidateOptionsResult Validate(string? name, ParticipantCheck options)
         {
@@ -43,7 +43,7 @@ public sealed class ParticipantCheck
         IEnumerable<string> ModelFailures(ParticipantRegistry.Participant participant)
         {
             // A missing connection string is reported by its own check; without it no context can be built.
-            if (string.IsNullOrWhiteSpace(connections.Get(participant.ConnectionName).ConnectionString))
+            if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(participant.ConnectionName)))
                 yield break;
             using var scope = scopes.CreateScope();
             var model = ((DbContext)scope.ServiceProvider.GetRequiredService(participant.Context)).Model;
