@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Transactions.Participants.Hosting;
 
 /// <summary>Whether a participant's context runs TCC branches (barrier and outbox) or saga steps (outbox only).</summary>
-public enum ParticipantKind
+internal enum ParticipantKind
 {
     /// <summary>Try, Confirm and Cancel behind the TCC barrier.</summary>
     Tcc,
