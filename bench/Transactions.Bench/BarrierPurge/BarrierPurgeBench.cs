@@ -10,6 +10,7 @@ using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank.Accounts;
 using Transactions.Participants.Sample.Bank.Branches;
 using Transactions.Participants.Sample.Bank.Persistence;
+using Transactions.Participants.Tcc;
 using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.Bench.BarrierPurge;
@@ -76,6 +77,8 @@ static class BarrierPurgeBench
         .AddSingleton(TimeProvider.System)
         .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
         .AddScoped<BankBranches>()
+        .AddScoped<TccBranchRunner<BankDbContext>>()
+        .AddSingleton(TccParticipantSettings<BankDbContext>.Default)
         .BuildServiceProvider();
 
     static async Task OpenAccountAsync(IServiceProvider provider, string id)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Transactions.Outbox.Barrier;
 
@@ -40,4 +41,11 @@ public static class TccBarrierModel
         });
         return modelBuilder;
     }
+
+    /// <summary>
+    /// Whether <paramref name="model"/> holds the barrier's tables (<see cref="AddTccBarrier"/> was called), so that a
+    /// host can refuse to start a TCC participant whose context lacks them, rather than fail on its first Try.
+    /// </summary>
+    public static bool HasTccBarrier(this IReadOnlyModel model) =>
+        model.FindEntityType(typeof(TccBarrierEntry)) is not null && model.FindEntityType(typeof(TccBarrierHorizon)) is not null;
 }

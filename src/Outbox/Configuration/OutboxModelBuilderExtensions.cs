@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Transactions.Outbox.Inbox;
 using Transactions.Outbox.Outbox;
 
@@ -22,4 +23,12 @@ public static class OutboxModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new InboxStateMapping());
         return modelBuilder;
     }
+
+    /// <summary>
+    /// Whether <paramref name="model"/> holds the outbox and inbox tables (<see cref="AddTransactionalOutbox"/> was
+    /// called), so that a host can refuse to start a consumer behind an outbox its context lacks.
+    /// </summary>
+    public static bool HasTransactionalOutbox(this IReadOnlyModel model) =>
+        model.FindEntityType(typeof(OutboxMessage)) is not null && model.FindEntityType(typeof(OutboxDeadLetter)) is not null
+        && model.FindEntityType(typeof(InboxState)) is not null;
 }

@@ -1,11 +1,9 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Transactions.Outbox;
+using Transactions.Participants.Hosting;
 using Transactions.Participants.Sample.Hosting;
 using Transactions.Participants.Sample.Bank.Accounts;
 using Transactions.Participants.Sample.Bank.Branches;
 using Transactions.Participants.Sample.Bank.Persistence;
-using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.Participants.Sample.Bank;
 
@@ -21,31 +19,28 @@ public sealed class BankParticipant : IParticipantModule
     public const string CreditEndpoint = "bank-credit";
     public const string ViewEndpoint = "bank-transfer-views";
 
+    /// <summary>
+    /// Each message in flight holds a pooled database connection for its transaction: two branch endpoints of 12 leave
+    /// room in the smallest pool we run with (40) for the outbox delivery, its listener and the API.
+    /// </summary>
+    const int BranchConcurrency = 12;
+
     public string Name => "bank";
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.AddPostgresDbContext<BankDbContext>(ConnectionName);
+        builder.AddTccParticipant<BankDbContext>(ConnectionName);
         builder.Services.AddScoped<BankBranches>();
-        builder.Services.AddHostedService<BarrierCleanup>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        // Each message in flight holds a pooled database connection for its transaction: two endpoints of 12 leave
-        // room in the smallest pool we run with (40) for the outbox delivery, its listener and the API.
-        bus.AddConsumer<DebitConsumer>().Endpoint(e => { e.Name = DebitEndpoint; e.ConcurrentMessageLimit = 12; });
-        bus.AddConsumer<CreditConsumer>().Endpoint(e => { e.Name = CreditEndpoint; e.ConcurrentMessageLimit = 12; });
-        bus.AddConsumer<TransferViewConsumer>().Endpoint(e => { e.Name = ViewEndpoint; e.ConcurrentMessageLimit = 2; });
         // Each branch's barrier row, balance change, inbox row and reply commit in one local transaction, shared with
         // the other branches ready at the same time (group commit): one commit for many messages under load.
-        bus.AddPostgresOutbox<BankDbContext>();
-        bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
-        {
-            if (name is DebitEndpoint or CreditEndpoint)
-                endpoint.UsePostgresOutbox<BankDbContext>(context, groupCommit: true);
-        });
+        bus.AddTccBranch<DebitConsumer, BankDbContext>(DebitEndpoint, BranchConcurrency, groupCommit: true);
+        bus.AddTccBranch<CreditConsumer, BankDbContext>(CreditEndpoint, BranchConcurrency, groupCommit: true);
+        // Read-only, so it needs neither inbox nor outbox.
+        bus.AddConsumer<TransferViewConsumer>().Endpoint(e => { e.Name = ViewEndpoint; e.ConcurrentMessageLimit = 2; });
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAccountEndpoints();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Transactions.Participants.Persistence;
 
 namespace Transactions.Participants.Sample.Reservations;
 
@@ -31,7 +32,7 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
             Days = invalid is null ? request.Days : 0,
             Quantity = invalid is null ? request.Quantity : 0,
         };
-        await InTransactionAsync(async transaction =>
+        await LocalTransaction.RunAsync(db, async transaction =>
         {
             var refusal = invalid ?? InjectedRefusal(request) ?? await TakeAsync(transaction, reservation, cancellationToken);
             if (refusal is not null)
@@ -58,7 +59,7 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
             throw new InjectedFaultException($"Cancellations fail: FaultInjection:FailCancellations is on ({typeof(TContext).Name}).");
 
         var now = clock.GetUtcNow();
-        await InTransactionAsync(async _ =>
+        await LocalTransaction.RunAsync(db, async _ =>
         {
             var cancelled = await db.Reservations
                 .Where(r => r.BookingId == bookingId && r.Status == ReservationStatus.Reserved)
@@ -89,22 +90,6 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
 
     public Task<Reservation?> FindAsync(Guid bookingId, CancellationToken cancellationToken) =>
         db.Reservations.AsNoTracking().SingleOrDefaultAsync(r => r.BookingId == bookingId, cancellationToken);
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in the transaction the outbox opened for this message, so the reservation, the
-    /// inbox record and the reply commit together; in a transaction of its own when called outside a consumer.
-    /// </summary>
-    async Task InTransactionAsync(Func<IDbContextTransaction, Task> work, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is { } ambient)
-        {
-            await work(ambient);
-            return;
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await work(transaction);
-        await transaction.CommitAsync(cancellationToken);
-    }
 
     /// <summary>Takes the inventory for every day, or none of it and says why.</summary>
     async Task<string?> TakeAsync(IDbContextTransaction transaction, Reservation reservation,

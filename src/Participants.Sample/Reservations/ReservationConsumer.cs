@@ -1,34 +1,31 @@
-using MassTransit;
+using Transactions.Participants.SagaSteps;
 
 namespace Transactions.Participants.Sample.Reservations;
 
 /// <summary>
-/// Consumes one participant's reserve command and publishes its answer; the participant's cancel command goes
-/// through <see cref="CancelAsync"/>. A redelivered command is answered again from the stored reservation, so a
-/// reply lost on the way out is sent once more.
+/// One reservation participant's reserve and cancel, through its <see cref="ReservationBook{TContext}"/>. A
+/// redelivered command is answered again from the stored reservation, so a reply lost on the way out is sent once more.
 /// </summary>
-public abstract class ReservationConsumer<TContext, TReserve>(ReservationBook<TContext> book) : IConsumer<TReserve>
+public abstract class ReservationConsumer<TContext, TReserve, TCancel>(ReservationBook<TContext> book,
+    SagaStepMessages<TReserve, TCancel> messages) : SagaStepConsumer<TReserve, TCancel>(messages)
     where TContext : ReservationsDbContext
     where TReserve : class
+    where TCancel : class
 {
     protected abstract ReservationRequest RequestOf(TReserve command);
-    protected abstract object Reserved(Guid bookingId);
-    protected abstract object Refused(Guid bookingId, string reason);
+    protected abstract Guid BookingIdOf(TCancel command);
 
-    public async Task Consume(ConsumeContext<TReserve> context)
+    protected override async Task<ReserveAnswer> ReserveAsync(TReserve message, CancellationToken cancellationToken)
     {
-        var request = RequestOf(context.Message);
+        var request = RequestOf(message);
         if (book.Ignores(request))
-            return;
-        var reservation = await book.ReserveAsync(request, context.CancellationToken);
-        await context.Publish(reservation.Status == ReservationStatus.Reserved
-            ? Reserved(reservation.BookingId)
-            : Refused(reservation.BookingId, reservation.Reason ?? reservation.Status.ToString()));
+            return ReserveAnswer.Unanswered;
+        var reservation = await book.ReserveAsync(request, cancellationToken);
+        return reservation.Status == ReservationStatus.Reserved
+            ? ReserveAnswer.Ok
+            : ReserveAnswer.Refused(reservation.Reason ?? reservation.Status.ToString());
     }
 
-    protected async Task CancelAsync(ConsumeContext context, Guid bookingId, object cancelled)
-    {
-        await book.CancelAsync(bookingId, context.CancellationToken);
-        await context.Publish(cancelled);
-    }
+    protected override Task CancelAsync(TCancel message, CancellationToken cancellationToken) =>
+        book.CancelAsync(BookingIdOf(message), cancellationToken);
 }

@@ -6,6 +6,7 @@ using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank.Accounts;
 using Transactions.Participants.Sample.Bank.Branches;
 using Transactions.Participants.Sample.Bank.Persistence;
+using Transactions.Participants.Tcc;
 using Transactions.ServiceDefaults.Persistence;
 
 namespace Transactions.IntegrationTests.Barrier;
@@ -23,6 +24,8 @@ public sealed class BankDatabase : IAsyncDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddScoped<BankBranches>()
+            .AddScoped<TccBranchRunner<BankDbContext>>()
+            .AddSingleton(TccParticipantSettings<BankDbContext>.Default)
             .BuildServiceProvider();
     }
 

@@ -4,6 +4,7 @@ using Transactions.Participants.Sample.Bank.Accounts;
 using Xunit.Abstractions;
 using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank.Branches;
+using Transactions.Participants.Tcc;
 
 namespace Transactions.IntegrationTests.Barrier;
 

@@ -3,6 +3,7 @@ using Transactions.IntegrationTests.Infrastructure;
 using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank.Accounts;
 using Transactions.Participants.Sample.Bank.Branches;
+using Transactions.Participants.Tcc;
 
 namespace Transactions.IntegrationTests.Barrier;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Transactions.Outbox.Barrier;
 using Transactions.Participants.Sample.Bank.Branches;
+using Transactions.Participants.Tcc;
 
 namespace Transactions.IntegrationTests.Barrier;
 

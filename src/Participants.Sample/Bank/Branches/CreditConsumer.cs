@@ -1,46 +1,41 @@
 using MassTransit;
 using Transactions.Contracts.BankTransfers;
+using Transactions.Participants.Tcc;
 
 namespace Transactions.Participants.Sample.Bank.Branches;
 
 /// <summary>The credit branch of transfers (endpoint <c>bank-credit</c>). Replies go through the outbox.</summary>
-public sealed class CreditConsumer(BankBranches branches) :
-    IConsumer<TryCredit>, IConsumer<ConfirmCredit>, IConsumer<CancelCredit>
+public sealed class CreditConsumer(BankBranches branches)
+    : TccBranchConsumer<TryCredit, ConfirmCredit, CancelCredit>(Messages),
+        IConsumer<TryCredit>, IConsumer<ConfirmCredit>, IConsumer<CancelCredit>
 {
-    public async Task Consume(ConsumeContext<TryCredit> context)
+    static readonly TccBranchMessages<TryCredit, ConfirmCredit, CancelCredit> Messages = new()
     {
-        var m = context.Message;
-        BranchMessageRules.Check(nameof(TryCredit), m.TransferId, m.BranchId, m.AccountId, m.Currency);
-        var answer = await branches.TryAsync(m.TransferId, m.BranchId, HoldSide.Credit, m.AccountId, m.Amount,
-            m.Currency, context.CancellationToken);
-        await (answer.Result switch
-        {
-            TryResult.Tried => context.Publish(new CreditTried(m.TransferId, m.BranchId)),
-            TryResult.Confirmed => context.Publish(new CreditConfirmed(m.TransferId, m.BranchId)),
-            TryResult.Cancelled => context.Publish(new CreditCancelled(m.TransferId, m.BranchId)),
-            _ => context.Publish(new CreditRefused(m.TransferId, m.BranchId, answer.Reason!)),
-        });
-    }
+        TransactionIdField = "transferId",
+        TryKey = m => new(m.TransferId, m.BranchId),
+        ConfirmKey = m => new(m.TransferId, m.BranchId),
+        CancelKey = m => new(m.TransferId, m.BranchId),
+        Tried = b => new CreditTried(b.TransactionId, b.BranchId),
+        Refused = (b, reason) => new CreditRefused(b.TransactionId, b.BranchId, reason),
+        Confirmed = b => new CreditConfirmed(b.TransactionId, b.BranchId),
+        ConfirmRefused = (b, reason) => new CreditConfirmRefused(b.TransactionId, b.BranchId, reason),
+        Cancelled = b => new CreditCancelled(b.TransactionId, b.BranchId),
+        CancelRefused = (b, reason) => new CreditCancelRefused(b.TransactionId, b.BranchId, reason),
+    };
 
-    public async Task Consume(ConsumeContext<ConfirmCredit> context)
-    {
-        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
-        BranchMessageRules.Check(nameof(ConfirmCredit), transferId, branchId);
-        var answer = await branches.ConfirmAsync(transferId, branchId, context.CancellationToken);
-        if (answer.Settled)
-            await context.Publish(new CreditConfirmed(transferId, branchId));
-        else
-            await context.Publish(new CreditConfirmRefused(transferId, branchId, answer.Reason!));
-    }
+    public Task Consume(ConsumeContext<TryCredit> context) => ConsumeTry(context);
+    public Task Consume(ConsumeContext<ConfirmCredit> context) => ConsumeConfirm(context);
+    public Task Consume(ConsumeContext<CancelCredit> context) => ConsumeCancel(context);
 
-    public async Task Consume(ConsumeContext<CancelCredit> context)
-    {
-        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
-        BranchMessageRules.Check(nameof(CancelCredit), transferId, branchId);
-        var answer = await branches.CancelAsync(transferId, branchId, context.CancellationToken);
-        if (answer.Settled)
-            await context.Publish(new CreditCancelled(transferId, branchId));
-        else
-            await context.Publish(new CreditCancelRefused(transferId, branchId, answer.Reason!));
-    }
+    protected override void CheckTry(TryCredit message) =>
+        BankBranches.CheckTry(nameof(TryCredit), message.AccountId, message.Currency);
+
+    protected override Task<TryAnswer> TryAsync(TryCredit message, TccBranchKey branch, CancellationToken ct) =>
+        branches.TryAsync(branch.TransactionId, branch.BranchId, HoldSide.Credit, message.AccountId, message.Amount, message.Currency, ct);
+
+    protected override Task<SettleAnswer> ConfirmAsync(TccBranchKey branch, CancellationToken ct) =>
+        branches.ConfirmAsync(branch.TransactionId, branch.BranchId, ct);
+
+    protected override Task<SettleAnswer> CancelAsync(TccBranchKey branch, CancellationToken ct) =>
+        branches.CancelAsync(branch.TransactionId, branch.BranchId, ct);
 }

@@ -1,46 +1,41 @@
 using MassTransit;
 using Transactions.Contracts.BankTransfers;
+using Transactions.Participants.Tcc;
 
 namespace Transactions.Participants.Sample.Bank.Branches;
 
 /// <summary>The debit branch of transfers (endpoint <c>bank-debit</c>). Replies go through the outbox.</summary>
-public sealed class DebitConsumer(BankBranches branches) :
-    IConsumer<TryDebit>, IConsumer<ConfirmDebit>, IConsumer<CancelDebit>
+public sealed class DebitConsumer(BankBranches branches)
+    : TccBranchConsumer<TryDebit, ConfirmDebit, CancelDebit>(Messages),
+        IConsumer<TryDebit>, IConsumer<ConfirmDebit>, IConsumer<CancelDebit>
 {
-    public async Task Consume(ConsumeContext<TryDebit> context)
+    static readonly TccBranchMessages<TryDebit, ConfirmDebit, CancelDebit> Messages = new()
     {
-        var m = context.Message;
-        BranchMessageRules.Check(nameof(TryDebit), m.TransferId, m.BranchId, m.AccountId, m.Currency);
-        var answer = await branches.TryAsync(m.TransferId, m.BranchId, HoldSide.Debit, m.AccountId, m.Amount,
-            m.Currency, context.CancellationToken);
-        await (answer.Result switch
-        {
-            TryResult.Tried => context.Publish(new DebitTried(m.TransferId, m.BranchId)),
-            TryResult.Confirmed => context.Publish(new DebitConfirmed(m.TransferId, m.BranchId)),
-            TryResult.Cancelled => context.Publish(new DebitCancelled(m.TransferId, m.BranchId)),
-            _ => context.Publish(new DebitRefused(m.TransferId, m.BranchId, answer.Reason!)),
-        });
-    }
+        TransactionIdField = "transferId",
+        TryKey = m => new(m.TransferId, m.BranchId),
+        ConfirmKey = m => new(m.TransferId, m.BranchId),
+        CancelKey = m => new(m.TransferId, m.BranchId),
+        Tried = b => new DebitTried(b.TransactionId, b.BranchId),
+        Refused = (b, reason) => new DebitRefused(b.TransactionId, b.BranchId, reason),
+        Confirmed = b => new DebitConfirmed(b.TransactionId, b.BranchId),
+        ConfirmRefused = (b, reason) => new DebitConfirmRefused(b.TransactionId, b.BranchId, reason),
+        Cancelled = b => new DebitCancelled(b.TransactionId, b.BranchId),
+        CancelRefused = (b, reason) => new DebitCancelRefused(b.TransactionId, b.BranchId, reason),
+    };
 
-    public async Task Consume(ConsumeContext<ConfirmDebit> context)
-    {
-        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
-        BranchMessageRules.Check(nameof(ConfirmDebit), transferId, branchId);
-        var answer = await branches.ConfirmAsync(transferId, branchId, context.CancellationToken);
-        if (answer.Settled)
-            await context.Publish(new DebitConfirmed(transferId, branchId));
-        else
-            await context.Publish(new DebitConfirmRefused(transferId, branchId, answer.Reason!));
-    }
+    public Task Consume(ConsumeContext<TryDebit> context) => ConsumeTry(context);
+    public Task Consume(ConsumeContext<ConfirmDebit> context) => ConsumeConfirm(context);
+    public Task Consume(ConsumeContext<CancelDebit> context) => ConsumeCancel(context);
 
-    public async Task Consume(ConsumeContext<CancelDebit> context)
-    {
-        var (transferId, branchId) = (context.Message.TransferId, context.Message.BranchId);
-        BranchMessageRules.Check(nameof(CancelDebit), transferId, branchId);
-        var answer = await branches.CancelAsync(transferId, branchId, context.CancellationToken);
-        if (answer.Settled)
-            await context.Publish(new DebitCancelled(transferId, branchId));
-        else
-            await context.Publish(new DebitCancelRefused(transferId, branchId, answer.Reason!));
-    }
+    protected override void CheckTry(TryDebit message) =>
+        BankBranches.CheckTry(nameof(TryDebit), message.AccountId, message.Currency);
+
+    protected override Task<TryAnswer> TryAsync(TryDebit message, TccBranchKey branch, CancellationToken ct) =>
+        branches.TryAsync(branch.TransactionId, branch.BranchId, HoldSide.Debit, message.AccountId, message.Amount, message.Currency, ct);
+
+    protected override Task<SettleAnswer> ConfirmAsync(TccBranchKey branch, CancellationToken ct) =>
+        branches.ConfirmAsync(branch.TransactionId, branch.BranchId, ct);
+
+    protected override Task<SettleAnswer> CancelAsync(TccBranchKey branch, CancellationToken ct) =>
+        branches.CancelAsync(branch.TransactionId, branch.BranchId, ct);
 }
