@@ -163,7 +163,6 @@ default_permissions.read = .*
 default_permissions.write = .*
 loopback_users = none
 EOF
-  printf '%s' "${RMQ_EXTRA_CONF:-}" >> "$RMQ_DIR/rabbitmq.conf"
   echo '[rabbitmq_management].' > "$RMQ_DIR/enabled_plugins"
   if rmq_running; then log "RabbitMQ $NODE already running on 127.0.0.1:$AMQP_PORT"; ensure_vhost; return; fi
   log "starting RabbitMQ $NODE on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
