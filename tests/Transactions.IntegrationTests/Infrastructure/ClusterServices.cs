@@ -109,6 +109,14 @@ public sealed partial class ClusterServices : IsolatedServices
         return connections!.Count(c => NodeIndex(c.Node) == node);
     }
 
+    /// <summary>Each node's resident memory in MB, read from /proc through the pid file the node writes.</summary>
+    public IReadOnlyList<double> ResidentMegabytes() => Enumerable.Range(1, Nodes).Select(node =>
+    {
+        var pid = File.ReadAllText(Path.Combine(_local, "rabbitmq-cluster", $"node-{node}", "rabbitmq.pid")).Trim();
+        var rss = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:"));
+        return double.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+    }).ToList();
+
     /// <summary><c>rabbitmqctl -n node-N ...</c> through the script, failing with what it said when it fails.</summary>
     public Task CtlAsync(int node, params string[] arguments) =>
         ScriptAsync(TimeSpan.FromMinutes(2), ["cluster-ctl", node.ToString(), .. arguments]);

@@ -97,6 +97,8 @@ public sealed class BrokerNodeLossTests(ClusterServices cluster, ITestOutputHelp
         var connections = await cluster.ConnectionsOnAsync(leader, askNode: other);
         Assert.True(connections > 0, $"no connection of the services is on node {leader}, the leader of {SagaQueue}");
 
+        output.WriteLine("nodes' resident memory under load: " +
+                         string.Join(", ", cluster.ResidentMegabytes().Select(mb => $"{mb:0} MB")));
         var stopping = Stopwatch.StartNew();
         _stopped = leader;
         await cluster.CtlAsync(leader, "stop_app");
