@@ -137,22 +137,9 @@ public sealed partial class ClusterServices : IsolatedServices
 
     async Task ScriptAsync(TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = RunScript.RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("scripts/services.sh");
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        // The cluster's own RabbitMQ, not the shared one the environment names; the shared PostgreSQL, not one of its
-        // own.
-        var shared = start.Environment.Keys.Where(k => k.StartsWith("RABBITMQ_") || k.StartsWith("RabbitMq__")).ToList();
-        foreach (var key in shared)
-            start.Environment.Remove(key);
+        // The cluster's own RabbitMQ and the shared PostgreSQL.
+        var start = ServicesScript.StartInfo(_local, arguments);
         start.Environment["POSTGRES_URL"] = _postgres!.ToString();
-        start.Environment["TRANSACTIONS_LOCAL_DIR"] = _local;
         start.Environment["TRANSACTIONS_AMQP_PORT"] = AmqpPort(1).ToString();
         start.Environment["TRANSACTIONS_MGMT_PORT"] = ManagementPort(1).ToString();
         start.Environment["TRANSACTIONS_DIST_PORT"] = (_firstPort + 2).ToString();

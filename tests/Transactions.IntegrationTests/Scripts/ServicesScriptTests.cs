@@ -15,18 +15,9 @@ public sealed class ServicesScriptTests : IDisposable
         using var holder = new TcpListener(IPAddress.Loopback, 0);
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = RunScript.RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("scripts/services.sh");
-        start.ArgumentList.Add("start");
+        var start = ServicesScript.StartInfo(_local, "start");
         // Servers of its own in a folder of the test's own, so that the shared servers are not touched.
-        start.Environment.Remove("RABBITMQ_URL");
         start.Environment.Remove("POSTGRES_URL");
-        start.Environment["TRANSACTIONS_LOCAL_DIR"] = _local;
         start.Environment["TRANSACTIONS_PG_PORT"] = port.ToString();
         start.Environment["TRANSACTIONS_AMQP_PORT"] = ServiceProcess.FreePort().ToString();
         start.Environment["TRANSACTIONS_MGMT_PORT"] = ServiceProcess.FreePort().ToString();
@@ -51,16 +42,7 @@ public sealed class ServicesScriptTests : IDisposable
         // What start --cluster 3 leaves for env to read; env asks no server.
         Directory.CreateDirectory(Path.Combine(_local, "rabbitmq-cluster"));
         await File.WriteAllTextAsync(Path.Combine(_local, "rabbitmq-cluster", "size"), "3\n");
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = RunScript.RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("scripts/services.sh");
-        start.ArgumentList.Add("env");
-        start.Environment.Remove("RABBITMQ_URL");
-        start.Environment["TRANSACTIONS_LOCAL_DIR"] = _local;
+        var start = ServicesScript.StartInfo(_local, "env");
         start.Environment["TRANSACTIONS_AMQP_PORT"] = "21000";
         start.Environment["TRANSACTIONS_MGMT_PORT"] = "21001";
 
