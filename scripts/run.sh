@@ -59,6 +59,8 @@ external=0
 was_running=$(scripts/services.sh status | grep -c running || true)
 scripts/services.sh start
 if ((external)); then use_external_servers; fi
+# A cluster started with 'services.sh start --cluster N': the services are given all its nodes.
+if ((!external)); then eval "$(scripts/services.sh env | grep '^export RabbitMq__Hosts__' || true)"; fi
 if ((BUILD)); then dotnet build Transactions.sln -c Release -v quiet -nologo; fi
 
 # Runs one service until this script stops: a service that exits is logged and started again, after 1 s, doubling

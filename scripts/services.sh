@@ -2,11 +2,14 @@
 # Gives the product and its tests a RabbitMQ (with the management plugin) and a PostgreSQL on loopback.
 #
 #   scripts/services.sh start    install where missing, start project-local instances (idempotent)
+#   scripts/services.sh start --cluster 3
+#                                the same with a RabbitMQ cluster of 3 nodes in place of the single node (see
+#                                scripts/rabbitmq-cluster.sh); later starts keep the cluster until stop
 #   scripts/services.sh stop     stop what start started; nothing is left running
 #   scripts/services.sh status   say what is running and where
 #   scripts/services.sh env      print the variables to export:  eval "$(scripts/services.sh env)"
 #
-# If RABBITMQ_URL and POSTGRES_URL are both set, those servers are used and nothing is started.
+# If RABBITMQ_URL is set, that RabbitMQ is used and none is started; likewise POSTGRES_URL and PostgreSQL.
 # Project-local instances keep their data under .local/ (git-ignored) and use non-default ports,
 # so they never collide with a system RabbitMQ or PostgreSQL.
 # The credentials below are LOCAL DEVELOPMENT DEFAULTS for servers bound to 127.0.0.1 only.
@@ -29,7 +32,8 @@ RMQ_DIR="$LOCAL/rabbitmq"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
-external() { [[ -n "${RABBITMQ_URL:-}" && -n "${POSTGRES_URL:-}" ]]; }
+rmq_external() { [[ -n "${RABBITMQ_URL:-}" ]]; }
+pg_external() { [[ -n "${POSTGRES_URL:-}" ]]; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
@@ -127,7 +131,7 @@ require_free_port() {
 }
 
 rmq_env() {
-  export HOME="$RMQ_DIR" # the Erlang cookie lives here, shared by server and rabbitmqctl
+  export HOME="${RMQ_HOME:-$RMQ_DIR}" # the Erlang cookie lives here, shared by server and rabbitmqctl (and a cluster's nodes)
   export RABBITMQ_NODENAME="$NODE"
   export RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf"
   export RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
@@ -138,7 +142,7 @@ rmq_env() {
   export RABBITMQ_NODE_PORT="$AMQP_PORT"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
   export ERL_EPMD_ADDRESS=127.0.0.1
-  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} ${RMQ_ERL_ARGS:-}"
 }
 
 rmqctl() { (rmq_env; "$(rmq_bin)/rabbitmqctl" -n "$NODE" "$@"); }
@@ -160,13 +164,13 @@ default_permissions.write = .*
 loopback_users = none
 EOF
   echo '[rabbitmq_management].' > "$RMQ_DIR/enabled_plugins"
-  if rmq_running; then log "RabbitMQ already running on 127.0.0.1:$AMQP_PORT"; ensure_vhost; return; fi
-  log "starting RabbitMQ on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
+  if rmq_running; then log "RabbitMQ $NODE already running on 127.0.0.1:$AMQP_PORT"; ensure_vhost; return; fi
+  log "starting RabbitMQ $NODE on 127.0.0.1:$AMQP_PORT (management on :$MGMT_PORT)"
   (rmq_env; cd "$RMQ_DIR"; "$(rmq_bin)/rabbitmq-server" -detached >/dev/null 2>&1)
   # -detached returns before the node registers with epmd, so wait for it to answer first.
   local deadline=$((SECONDS + 60))
   until rmqctl ping >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || { log "RabbitMQ did not start; see $RMQ_DIR/log"; exit 1; }
+    ((SECONDS < deadline)) || { log "RabbitMQ $NODE did not start; see $RMQ_DIR/log"; exit 1; }
     sleep 0.5
   done
   rmqctl await_startup --timeout 120 >/dev/null
@@ -175,7 +179,7 @@ EOF
     ((SECONDS < deadline)) || { log "management API did not answer on :$MGMT_PORT"; exit 1; }
     sleep 0.5
   done
-  ensure_vhost
+  [[ -n "${SKIP_VHOST:-}" ]] || ensure_vhost
 }
 
 # The services' virtual host, made with quorum as its default queue type: MassTransit declares a queue it sends to
@@ -190,54 +194,91 @@ ensure_vhost() {
     -d '{"configure":".*","write":".*","read":".*"}' "$api/permissions/$DEV_VHOST/$DEV_USER" >/dev/null
 }
 
-stop_all() {
+stop_rabbitmq() {
   if [[ -n "$(rmq_bin || true)" ]] && rmq_running; then
-    log "stopping RabbitMQ"
+    log "stopping RabbitMQ $NODE"
     rmqctl stop >/dev/null 2>&1 || true
   fi
   rm -f "$RMQ_DIR/rabbitmq.pid"
+}
+
+stop_all() {
+  if ! rmq_external; then
+    stop_rabbitmq
+    cluster_stop
+  fi
   # epmd starts with the first Erlang node; stop it too when no node is left registered with it.
   if command -v epmd >/dev/null && ! epmd -names 2>/dev/null | grep -q '^name '; then epmd -kill >/dev/null 2>&1 || true; fi
-  if [[ -n "$(pg_bin || true)" ]] && pg_running; then
+  if ! pg_external && [[ -n "$(pg_bin || true)" ]] && pg_running; then
     log "stopping PostgreSQL"
     pg_run "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
   fi
 }
 
 print_env() {
-  if external; then
+  if rmq_external; then
     echo "export RABBITMQ_URL='$RABBITMQ_URL'"
     echo "export RABBITMQ_MANAGEMENT_URL='${RABBITMQ_MANAGEMENT_URL:-}'"
-    echo "export POSTGRES_URL='$POSTGRES_URL'"
-    return
+  elif cluster_size >/dev/null; then
+    cluster_env
+  else
+    echo "export RABBITMQ_URL='amqp://$DEV_USER:$DEV_PASS@127.0.0.1:$AMQP_PORT/$DEV_VHOST'"
+    echo "export RABBITMQ_MANAGEMENT_URL='http://$DEV_USER:$DEV_PASS@127.0.0.1:$MGMT_PORT/'"
   fi
-  echo "export RABBITMQ_URL='amqp://$DEV_USER:$DEV_PASS@127.0.0.1:$AMQP_PORT/$DEV_VHOST'"
-  echo "export RABBITMQ_MANAGEMENT_URL='http://$DEV_USER:$DEV_PASS@127.0.0.1:$MGMT_PORT/'"
-  echo "export POSTGRES_URL='postgres://$DEV_USER:$DEV_PASS@127.0.0.1:$PG_PORT/postgres'"
+  if pg_external; then
+    echo "export POSTGRES_URL='$POSTGRES_URL'"
+  else
+    echo "export POSTGRES_URL='postgres://$DEV_USER:$DEV_PASS@127.0.0.1:$PG_PORT/postgres'"
+  fi
 }
 
 status() {
-  if external; then echo "using external servers: $RABBITMQ_URL, $POSTGRES_URL"; return; fi
-  if [[ -n "$(pg_bin || true)" ]] && pg_running; then echo "postgres: running on 127.0.0.1:$PG_PORT"; else echo "postgres: stopped"; fi
-  if [[ -n "$(rmq_bin || true)" ]] && rmq_running; then echo "rabbitmq: running on 127.0.0.1:$AMQP_PORT (management :$MGMT_PORT)"; else echo "rabbitmq: stopped"; fi
+  if pg_external; then echo "postgres: external, $POSTGRES_URL"
+  elif [[ -n "$(pg_bin || true)" ]] && pg_running; then echo "postgres: running on 127.0.0.1:$PG_PORT"
+  else echo "postgres: stopped"; fi
+  if rmq_external; then echo "rabbitmq: external, $RABBITMQ_URL"
+  elif cluster_size >/dev/null; then cluster_status
+  elif [[ -n "$(rmq_bin || true)" ]] && rmq_running; then echo "rabbitmq: running on 127.0.0.1:$AMQP_PORT (management :$MGMT_PORT)"
+  else echo "rabbitmq: stopped"; fi
+}
+
+# shellcheck source=scripts/rabbitmq-cluster.sh
+source "$ROOT/scripts/rabbitmq-cluster.sh"
+
+start() {
+  local nodes=""
+  if [[ "${1:-}" == --cluster ]]; then
+    nodes="${2:-}"
+    [[ "$nodes" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 start [--cluster NODES]" >&2; exit 2; }
+  fi
+  if rmq_external && pg_external; then log "RABBITMQ_URL and POSTGRES_URL are set: using those servers"; return; fi
+  ensure_installed
+  if ! pg_external; then
+    pg_running || require_free_port "$PG_PORT" TRANSACTIONS_PG_PORT PostgreSQL
+    start_postgres
+  fi
+  rmq_external && { log "RABBITMQ_URL is set: using that RabbitMQ"; return; }
+  # A cluster once started is kept by later starts, until stop.
+  [[ -z "$nodes" ]] && nodes="$(cluster_size || true)"
+  if [[ -n "$nodes" ]]; then
+    rmq_running && { log "the single RabbitMQ node $NODE runs on :$AMQP_PORT; stop it first ($0 stop)"; exit 1; }
+    cluster_start "$nodes"
+    return
+  fi
+  if ! rmq_running; then
+    require_free_port "$AMQP_PORT" TRANSACTIONS_AMQP_PORT RabbitMQ
+    require_free_port "$MGMT_PORT" TRANSACTIONS_MGMT_PORT "RabbitMQ's management plugin"
+    require_free_port "$DIST_PORT" TRANSACTIONS_DIST_PORT "RabbitMQ's distribution listener"
+  fi
+  start_rabbitmq
 }
 
 case "${1:-}" in
-  start)
-    if external; then log "RABBITMQ_URL and POSTGRES_URL are set: using those servers"; exit 0; fi
-    ensure_installed
-    pg_running || require_free_port "$PG_PORT" TRANSACTIONS_PG_PORT PostgreSQL
-    if ! rmq_running; then
-      require_free_port "$AMQP_PORT" TRANSACTIONS_AMQP_PORT RabbitMQ
-      require_free_port "$MGMT_PORT" TRANSACTIONS_MGMT_PORT "RabbitMQ's management plugin"
-      require_free_port "$DIST_PORT" TRANSACTIONS_DIST_PORT "RabbitMQ's distribution listener"
-    fi
-    start_postgres
-    start_rabbitmq
-    ;;
-  stop) external || stop_all ;;
+  start) shift; start "$@" ;;
+  stop) stop_all ;;
   status) status ;;
   env) print_env ;;
   rabbitmqctl) shift; rmqctl "$@" ;;
-  *) echo "usage: $0 start|stop|status|env|rabbitmqctl ARGS" >&2; exit 2 ;;
+  cluster-ctl) shift; cluster_ctl "$@" ;;
+  *) echo "usage: $0 start [--cluster NODES]|stop|status|env|rabbitmqctl ARGS|cluster-ctl NODE ARGS" >&2; exit 2 ;;
 esac

@@ -28,9 +28,12 @@ public class IsolatedServices : IAsyncLifetime
     /// <summary>This class's own virtual host.</summary>
     public string VirtualHost => _prefix;
 
+    /// <summary>The servers this class runs on: the shared test servers, unless a fixture brings its own.</summary>
+    protected virtual Task<ServerEndpoints> ServersAsync() => TestServers.GetAsync();
+
     public async Task InitializeAsync()
     {
-        Servers = await TestServers.GetAsync();
+        Servers = await ServersAsync();
         _management = ManagementClient(Servers);
         using var create = await _management.PutAsJsonAsync($"api/vhosts/{VirtualHost}", new { defaultqueuetype = DefaultQueueType });
         create.EnsureSuccessStatusCode();
@@ -68,7 +71,7 @@ public class IsolatedServices : IAsyncLifetime
     /// Settings that point a service host at this class's broker vhost. Rows a stopped host left in its outbox are
     /// taken by the next one after 2 s rather than the default 10, so that restart tests wait less.
     /// </summary>
-    public Dictionary<string, string?> BrokerSettings() => new()
+    public virtual Dictionary<string, string?> BrokerSettings() => new()
     {
         ["Outbox:DispatchGracePeriod"] = "00:00:02",
         ["RabbitMq:Host"] = Servers.Amqp.Host,
@@ -144,7 +147,7 @@ public class IsolatedServices : IAsyncLifetime
 
     sealed record QueueName(string Name);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_management is null)
             return;
@@ -160,7 +163,7 @@ public class IsolatedServices : IAsyncLifetime
         }
     }
 
-    static HttpClient ManagementClient(ServerEndpoints servers)
+    protected static HttpClient ManagementClient(ServerEndpoints servers)
     {
         var user = servers.Management.UserInfo;
         var client = new HttpClient

@@ -71,11 +71,14 @@ public static class ServiceProcess
     }
 
     /// <summary>Runs a program that is expected to end by itself, killing it if it has not within the timeout.</summary>
-    public static async Task<ExitedProcess> RunToExitAsync(string dll, IReadOnlyDictionary<string, string?> settings,
-        TimeSpan timeout, params string[] arguments)
+    public static Task<ExitedProcess> RunToExitAsync(string dll, IReadOnlyDictionary<string, string?> settings,
+        TimeSpan timeout, params string[] arguments) =>
+        RunToExitAsync(StartInfo(dll, settings, arguments), timeout, dll);
+
+    /// <summary>Runs a process whose output streams <paramref name="start"/> redirects, in the same way.</summary>
+    public static async Task<ExitedProcess> RunToExitAsync(ProcessStartInfo start, TimeSpan timeout, string name)
     {
-        using var process = Process.Start(StartInfo(dll, settings, arguments))
-                            ?? throw new InvalidOperationException("dotnet did not start");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         try
@@ -85,7 +88,8 @@ public static class ServiceProcess
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{dll} was still running after {timeout.TotalSeconds:0} s: {await output}");
+            throw new TimeoutException(
+                $"{name} was still running after {timeout.TotalSeconds:0} s: {await output}{await error}");
         }
         return new ExitedProcess(process.ExitCode, await output, await error);
     }

@@ -23,8 +23,6 @@ public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutput
     /// <summary>The coordinator and participant host killed, by index.</summary>
     const int Victim = 1;
     static readonly TimeSpan ReconciliationPeriod = TimeSpan.FromSeconds(2);
-    static readonly string[] TransferEnds = ["Completed", "Cancelled", "NeedsAttention", "Resolved"];
-    static readonly string[] BookingEnds = ["Completed", "Compensated", "NeedsAttention", "Resolved"];
 
     // Short step waits, so that the bookings whose car is never answered give up within seconds; long enough that on
     // a loaded machine most answers still come within the first.
@@ -67,8 +65,8 @@ public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutput
         // A third of the starts go to all coordinators, a third while one is killed and restarting, the last third to
         // all again, the restarted one included.
         var orders = workload.Orders.Count;
-        var poster = new StartPoster(instances, Coordinators, () => EndedAsync(instances.CoordinatorDatabase),
-            maxInFlight: 150);
+        var poster = new StartPoster(instances, Coordinators,
+            () => CoordinatorDatabase.EndedAsync(instances.CoordinatorDatabase), maxInFlight: 150);
         var restarted = new TaskCompletionSource();
         clock.Restart();
         var posting = poster.PostAllAsync(workload.Orders, parallel: 8, gateAt: 2 * orders / 3, restarted.Task);
@@ -90,11 +88,11 @@ public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutput
                          $"{string.Join(" / ", poster.AcceptedBy)}; {poster.Repeated} posted again to another");
         Assert.True(poster.AcceptedBy[Victim] > acceptedBeforeRestart[Victim], "the restarted coordinator took no start");
 
-        await Eventually.Until(() => EndedAsync(instances.CoordinatorDatabase), n => n == orders,
+        await Eventually.Until(() => CoordinatorDatabase.EndedAsync(instances.CoordinatorDatabase), n => n == orders,
             TimeSpan.FromSeconds(300), "every saga ends");
         output.WriteLine($"every saga ended {clock.Elapsed.TotalSeconds:0.0} s after the first start");
 
-        await using var db = Database(instances.CoordinatorDatabase);
+        await using var db = CoordinatorDatabase.Open(instances.CoordinatorDatabase);
         var transfers = await db.Set<BankTransferState>().AsNoTracking().ToListAsync();
         var bookings = await db.Set<TravelBookingState>().AsNoTracking().ToListAsync();
         PrintTimeline(transfers.Concat<WorkflowSaga>(bookings).ToList(), killedAt);
@@ -108,8 +106,8 @@ public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutput
             Assert.True(await services.QueueDepthAsync(queue) == 0, $"{queue} holds messages");
         output.WriteLine($"{errorQueues.Count} _error queue(s), all empty");
 
-        await ScheduledRuns.AssertOncePerTickAsync(() => Database(instances.CoordinatorDatabase), ReconciliationPeriod,
-            ready, killedAt, output);
+        await ScheduledRuns.AssertOncePerTickAsync(() => CoordinatorDatabase.Open(instances.CoordinatorDatabase),
+            ReconciliationPeriod, ready, killedAt, output);
     }
 
     /// <summary>
@@ -118,7 +116,7 @@ public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutput
     /// </summary>
     async Task<DateTimeOffset> KillAndRestartAsync(ServiceInstances instances, int accepted, int orders, Stopwatch clock)
     {
-        var unfinished = accepted - await EndedAsync(instances.CoordinatorDatabase);
+        var unfinished = accepted - await CoordinatorDatabase.EndedAsync(instances.CoordinatorDatabase);
         var processes = (instances.Coordinator(Victim).ProcessId, instances.Participants(Victim).ProcessId);
         var killedAt = DateTimeOffset.UtcNow;
         var killed = await Task.WhenAll(instances.KillCoordinatorAsync(Victim), instances.KillParticipantsAsync(Victim));
@@ -147,16 +145,4 @@ public sealed class SeveralInstancesTests(IsolatedServices services, ITestOutput
         output.WriteLine($"sagas ended per 20 s from the first start (kill at {(killedAt - first).TotalSeconds:0} s): " +
                          string.Join(" ", Enumerable.Range(0, ended.Max() + 1).Select(b => ended.Count(e => e == b))));
     }
-
-    /// <summary>How many sagas of either workflow have ended, counted in the coordinators' database.</summary>
-    static async Task<int> EndedAsync(string coordinatorDatabase)
-    {
-        await using var db = Database(coordinatorDatabase);
-        return await db.Set<BankTransferState>().CountAsync(s => TransferEnds.Contains(s.CurrentState))
-               + await db.Set<TravelBookingState>().CountAsync(s => BookingEnds.Contains(s.CurrentState));
-    }
-
-    static CoordinatorDbContext Database(string connectionString) =>
-        new(new DbContextOptionsBuilder<CoordinatorDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
-            .Options);
 }
