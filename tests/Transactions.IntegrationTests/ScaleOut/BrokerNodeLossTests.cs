@@ -12,6 +12,7 @@ namespace Transactions.IntegrationTests.ScaleOut;
 /// transfers, the node that holds the leader of the saga's quorum queue, <c>bank-transfer-state</c>, is stopped with
 /// <c>rabbitmqctl stop_app</c>; it is the node the services joined first, so their connections go with it.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class BrokerNodeLossTests(ClusterServices cluster, ITestOutputHelper output)
     : IClassFixture<ClusterServices>
 {
