@@ -46,6 +46,33 @@ public sealed class ErrorQueueReconciliationTests(IsolatedServices services) : I
         Assert.Equal([repair.Id, reportOnly.Id, dry.Id], listed!.Take(3).Select(r => r.Id));
     }
 
+    /// <summary>
+    /// A cluster whose first node is away (nothing listens on 127.0.0.2): the queues are listed through the next
+    /// node's management API, and the check still reports and moves them.
+    /// </summary>
+    [Fact]
+    public async Task With_the_first_cluster_node_away_the_error_queues_are_read_through_the_next_node()
+    {
+        const string queue = "reconciliation-node-probe";
+        var broker = services.Servers.Amqp;
+        await using var host = CoordinatorHost.Create(services, await services.CreateDatabaseAsync("error_nodes"),
+            new Dictionary<string, string?>
+            {
+                ["Reconciliation:ScheduleEnabled"] = "false",
+                ["RabbitMq:Hosts:0"] = $"127.0.0.2:{broker.Port}",
+                ["RabbitMq:Hosts:1"] = $"{broker.Host}:{broker.Port}",
+            });
+        using var client = host.CreateClient();
+        await using var connection = await services.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await ErrorQueueMessages.PutAsync(channel, queue, DateTime.UtcNow.AddMinutes(-1));
+
+        var repair = await ReconciliationApi.RunAsync(client, "?requeueErrorQueues=true");
+        Assert.Single(repair.Findings, f => f.Subject == queue + "_error");
+        Assert.Contains(repair.Actions, a => a.Subject == queue + "_error" && a.Action.Contains("moved 1"));
+        Assert.Equal((1u, 0u), (await channel.MessageCountAsync(queue), await channel.MessageCountAsync(queue + "_error")));
+    }
+
     [Fact]
     public async Task An_error_message_older_than_the_inbox_retention_stays_unless_the_run_is_forced()
     {

@@ -24,16 +24,7 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
 
     public async Task RunAsync(ReconciliationContext context, CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        using var client = http.CreateClient();
-        // Any node's management API reports the whole cluster's queues: the first one's.
-        client.BaseAddress = new Uri($"http://{o.Nodes()[0].HostName}:{o.ManagementPort}/");
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
-        // The management API names the queues; its message counts lag by its statistics interval, so the count
-        // comes from the broker itself (a passive declare).
-        var queues = await client.GetFromJsonAsync<List<QueueInfo>>(
-            $"api/queues/{Uri.EscapeDataString(o.VirtualHost)}?columns=name", cancellationToken) ?? [];
+        var queues = await QueueNamesAsync(cancellationToken);
         var errorQueues = queues.Select(q => q.Name).Where(n => n.EndsWith(Suffix, StringComparison.Ordinal)).ToList();
         context.Examined(Name, errorQueues.Count);
         if (errorQueues.Count == 0)
@@ -59,6 +50,35 @@ public sealed class ErrorQueueCheck(IOptions<RabbitMqOptions> options, IOptions<
                 context.Did(Name, queue, $"kept {oldest.Count} message(s) in {queue}. The oldest was not requeued: " +
                     $"{inbox.Refusal(oldest.SentAt)} Once you have checked they were not consumed, run again with " +
                     "requeueErrorQueues=true&force=true to move them too.", "refused");
+        }
+    }
+
+    /// <summary>
+    /// The queues of our virtual host, from the management API of the first node that answers: any node's API reports
+    /// the whole cluster's queues, and a node that is down must not stop the check. Nodes are tried by host name at
+    /// <see cref="RabbitMqOptions.ManagementPort"/> (nodes on one host share the first one's API).
+    /// </summary>
+    async Task<List<QueueInfo>> QueueNamesAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var hosts = o.Nodes().Select(n => n.HostName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        for (var i = 0; ; i++)
+        {
+            using var client = http.CreateClient();
+            client.BaseAddress = new Uri($"http://{hosts[i]}:{o.ManagementPort}/");
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
+            try
+            {
+                // The management API names the queues; its message counts lag by its statistics interval, so the
+                // count comes from the broker itself (a passive declare).
+                return await client.GetFromJsonAsync<List<QueueInfo>>(
+                    $"api/queues/{Uri.EscapeDataString(o.VirtualHost)}?columns=name", cancellationToken) ?? [];
+            }
+            catch (HttpRequestException) when (i < hosts.Count - 1)
+            {
+                // This node's API is away: the next node's answers for the cluster.
+            }
         }
     }
 
