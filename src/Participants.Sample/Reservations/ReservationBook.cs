@@ -61,30 +61,44 @@ public sealed class ReservationBook<TContext>(TContext db, TimeProvider clock,
         var now = clock.GetUtcNow();
         await LocalTransaction.RunAsync(db, async _ =>
         {
-            var cancelled = await db.Reservations
-                .Where(r => r.BookingId == bookingId && r.Status == ReservationStatus.Reserved)
-                .ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, ReservationStatus.Cancelled).SetProperty(x => x.UpdatedAt, now),
-                    cancellationToken);
-            if (cancelled == 1)
+            // Two passes at most: a reserve committed between this pass's update (whose snapshot did not see it) and
+            // the read after it is found Reserved, and the next pass's update sees and cancels it. Without the second
+            // pass that reservation stayed taken while the cancel was answered done.
+            for (var pass = 0; pass < 2; pass++)
             {
-                var reservation = (await FindAsync(bookingId, cancellationToken))!;
-                var days = reservation.DayList();
-                await db.Inventory.Where(s => s.Resource == reservation.Resource && days.Contains(s.Day))
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - reservation.Quantity),
+                var cancelled = await db.Reservations
+                    .Where(r => r.BookingId == bookingId && r.Status == ReservationStatus.Reserved)
+                    .ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, ReservationStatus.Cancelled).SetProperty(x => x.UpdatedAt, now),
                         cancellationToken);
-                logger.LogInformation("Booking {BookingId}: released {Quantity} x {Resource}", bookingId,
-                    reservation.Quantity, reservation.Resource);
-            }
-            else if (await FindAsync(bookingId, cancellationToken) is null)
-            {
-                db.Reservations.Add(new Reservation
+                if (cancelled == 1)
                 {
-                    BookingId = bookingId, Status = ReservationStatus.Cancelled, CreatedAt = now, UpdatedAt = now,
-                    Reason = "Cancelled before it was reserved.",
-                });
-                await db.SaveChangesAsync(cancellationToken);
-                logger.LogInformation("Booking {BookingId}: cancelled before it was reserved", bookingId);
+                    var reservation = (await FindAsync(bookingId, cancellationToken))!;
+                    var days = reservation.DayList();
+                    await db.Inventory.Where(s => s.Resource == reservation.Resource && days.Contains(s.Day))
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.Reserved, x => x.Reserved - reservation.Quantity),
+                            cancellationToken);
+                    logger.LogInformation("Booking {BookingId}: released {Quantity} x {Resource}", bookingId,
+                        reservation.Quantity, reservation.Resource);
+                    return;
+                }
+                var existing = await FindAsync(bookingId, cancellationToken);
+                if (existing is { Status: ReservationStatus.Reserved })
+                    continue;
+                if (existing is null)
+                {
+                    // A reserve inserting at the same moment makes this insert fail on the booking's key: the cancel
+                    // is then retried and finds the reservation.
+                    db.Reservations.Add(new Reservation
+                    {
+                        BookingId = bookingId, Status = ReservationStatus.Cancelled, CreatedAt = now, UpdatedAt = now,
+                        Reason = "Cancelled before it was reserved.",
+                    });
+                    await db.SaveChangesAsync(cancellationToken);
+                    logger.LogInformation("Booking {BookingId}: cancelled before it was reserved", bookingId);
+                }
+                return;
             }
+            throw new InvalidOperationException($"Booking {bookingId} stayed reserved through two cancel passes.");
         }, cancellationToken);
     }
 
