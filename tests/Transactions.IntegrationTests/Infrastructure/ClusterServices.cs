@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Transactions.IntegrationTests.Scripts;
+using Transactions.ServiceDefaults.Health;
 
 namespace Transactions.IntegrationTests.Infrastructure;
 
@@ -99,14 +100,30 @@ public sealed partial class ClusterServices : IsolatedServices
     }
 
     /// <summary>
-    /// How many client connections to this vhost node <paramref name="node"/> holds, asked of <paramref name="askNode"/>.
+    /// How many message bus connections to this vhost node <paramref name="node"/> holds, asked of
+    /// <paramref name="askNode"/>. The health check's and reconciliation's own connections are not counted: the
+    /// client library places them on a node picked at random, so one on a node says nothing of where the bus is.
     /// </summary>
-    public async Task<int> ConnectionsOnAsync(int node, int askNode)
+    public async Task<int> BusConnectionsOnAsync(int node, int askNode) =>
+        (await ConnectionsAsync(askNode)).Count(c => NodeIndex(c.Node) == node && !NotBus.Contains(c.UserProvidedName));
+
+    /// <summary>The connections to this vhost counted by node and name as listed, for a failure message.</summary>
+    public async Task<string> DescribeConnectionsAsync(int askNode)
+    {
+        var connections = await ConnectionsAsync(askNode);
+        return connections.Count == 0
+            ? "none"
+            : string.Join(", ", connections.GroupBy(c => $"{c.Node ?? "(no node)"} '{c.UserProvidedName}'")
+                .Select(g => $"{g.Key}: {g.Count()}"));
+    }
+
+    static readonly HashSet<string?> NotBus = [HealthEndpoints.BrokerConnectionName, "reconciliation"];
+
+    async Task<List<ConnectionNode>> ConnectionsAsync(int askNode)
     {
         using var management = ManagementOf(askNode);
-        var connections = await management.GetFromJsonAsync<List<ConnectionNode>>(
-            $"api/vhosts/{Uri.EscapeDataString(VirtualHost)}/connections?columns=node");
-        return connections!.Count(c => NodeIndex(c.Node) == node);
+        return (await management.GetFromJsonAsync<List<ConnectionNode>>(
+            $"api/vhosts/{Uri.EscapeDataString(VirtualHost)}/connections?columns=node,user_provided_name"))!;
     }
 
     /// <summary>Each node's resident memory in MB, read from /proc through the pid file the node writes.</summary>
@@ -166,5 +183,7 @@ public sealed partial class ClusterServices : IsolatedServices
     }
 
     sealed record QueueLeader(string? Leader);
-    sealed record ConnectionNode(string? Node);
+    sealed record ConnectionNode(
+        string? Node,
+        [property: System.Text.Json.Serialization.JsonPropertyName("user_provided_name")] string? UserProvidedName);
 }
