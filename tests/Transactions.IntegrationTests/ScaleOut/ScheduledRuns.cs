@@ -30,13 +30,26 @@ public static class ScheduledRuns
         var periodMs = (long)period.TotalMilliseconds;
         // The tick before the current one is over, but a claim made at its very end may still be storing its run.
         var lastTick = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / periodMs - 2;
-        var runs = await Eventually.Until(async () =>
-            {
-                await using var db = database();
-                return await db.Set<ReconciliationRun>().AsNoTracking()
-                    .Where(r => r.Trigger == "schedule" && r.Tick <= lastTick).OrderBy(r => r.Tick).ToListAsync();
-            }, r => r.All(run => run.Status != RunStatus.Running || run.StartedAt <= killedAt),
-            TimeSpan.FromSeconds(180), "the scheduled runs of past ticks have finished");
+        async Task<List<ReconciliationRun>> PastRunsAsync()
+        {
+            await using var db = database();
+            return await db.Set<ReconciliationRun>().AsNoTracking()
+                .Where(r => r.Trigger == "schedule" && r.Tick <= lastTick).OrderBy(r => r.Tick).ToListAsync();
+        }
+        bool Finished(ReconciliationRun run) => run.Status != RunStatus.Running || run.StartedAt <= killedAt;
+        List<ReconciliationRun> runs;
+        try
+        {
+            runs = await Eventually.Until(PastRunsAsync, r => r.All(Finished), TimeSpan.FromSeconds(180),
+                "the scheduled runs of past ticks have finished");
+        }
+        catch (TimeoutException e)
+        {
+            var running = (await PastRunsAsync()).Where(r => !Finished(r))
+                .Select(r => $"tick {r.Tick} started {r.StartedAt:HH:mm:ss.fff}");
+            throw new TimeoutException($"{e.Message} Still running (a coordinator was killed at {killedAt:HH:mm:ss.fff}): " +
+                string.Join(", ", running), e);
+        }
 
         var ticks = runs.Select(r => r.Tick!.Value).ToList();
         var twice = ticks.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
