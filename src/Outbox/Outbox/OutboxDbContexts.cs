@@ -1,5 +1,6 @@
 using MassTransit.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
+using Transactions.Outbox.Configuration;
 
 namespace Transactions.Outbox.Outbox;
 
@@ -23,13 +24,6 @@ sealed class OutboxDbContexts
     public ScopedBusContext? Single(IServiceProvider scope) => _contexts.Count == 1 ? _contexts[0].Create(scope) : null;
 
     /// <summary>The one instance in <paramref name="services"/>, added on first use.</summary>
-    public static OutboxDbContexts In(IServiceCollection services)
-    {
-        if (services.FirstOrDefault(d => d.ServiceType == typeof(OutboxDbContexts))?.ImplementationInstance is
-            OutboxDbContexts existing)
-            return existing;
-        var contexts = new OutboxDbContexts();
-        services.AddSingleton(contexts);
-        return contexts;
-    }
+    public static OutboxDbContexts In(IServiceCollection services) =>
+        SharedRegistrationState.In(services, () => new OutboxDbContexts());
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Transactions.Outbox.Configuration;
 
 namespace Transactions.Participants.Hosting;
 
@@ -79,13 +80,6 @@ sealed class ParticipantRegistry
         $"{participant.Kind}, ConnectionStrings:{participant.ConnectionName}";
 
     /// <summary>The one instance in <paramref name="services"/>, added on first use.</summary>
-    public static ParticipantRegistry In(IServiceCollection services)
-    {
-        if (services.FirstOrDefault(d => d.ServiceType == typeof(ParticipantRegistry))?.ImplementationInstance is
-            ParticipantRegistry existing)
-            return existing;
-        var registry = new ParticipantRegistry();
-        services.AddSingleton(registry);
-        return registry;
-    }
+    public static ParticipantRegistry In(IServiceCollection services) =>
+        SharedRegistrationState.In(services, () => new ParticipantRegistry());
 }
