@@ -214,19 +214,10 @@ sealed class OutboxCommitInterceptor<TDbContext>(OutboxWakeup<TDbContext> wakeup
 
     static List<OutboxMessage> DetachWrittenMessages(DbContext db)
     {
-        // Entries() would first scan every tracked entity for changes, which the save has just done.
-        var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            var written = db.ChangeTracker.Entries<OutboxMessage>().ToList();
-            foreach (var entry in written)
-                entry.State = EntityState.Detached;
-            return written.ConvertAll(e => e.Entity);
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
-        }
+        // The save has just detected every change: listing the written rows need not scan for them again.
+        var written = TrackedEntries.Of<OutboxMessage>(db);
+        foreach (var entry in written)
+            entry.State = EntityState.Detached;
+        return written.ConvertAll(e => e.Entity);
     }
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Sagas;
 
@@ -20,15 +21,18 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
     readonly ConsumeContext<TMessage> consumeContext;
     readonly ISagaConsumeContextFactory<DbContext, TSaga> factory;
     readonly TimeProvider time;
+    readonly Func<DbContext, Guid, CancellationToken, Task<TSaga?>> load;
 
     public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<DbContext, TSaga> factory, TimeProvider time)
+        ISagaConsumeContextFactory<DbContext, TSaga> factory, TimeProvider time,
+        Func<DbContext, Guid, CancellationToken, Task<TSaga?>> load)
         : base(consumeContext, db)
     {
         this.db = db;
         this.consumeContext = consumeContext;
         this.factory = factory;
         this.time = time;
+        this.load = load;
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
@@ -57,7 +61,7 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
         ForgetTracked(correlationId);
-        var instance = await db.Set<TSaga>().SingleOrDefaultAsync(x => x.CorrelationId == correlationId, CancellationToken);
+        var instance = await load(db, correlationId, CancellationToken);
         return instance is null
             ? null!
             : await factory.CreateSagaConsumeContext(db, consumeContext, instance, SagaConsumeContextMode.Load);
@@ -103,7 +107,7 @@ sealed class PostgresSagaRepositoryContext<TSaga, TMessage>
 
     void ForgetTracked(Guid correlationId)
     {
-        foreach (var entry in db.ChangeTracker.Entries<TSaga>().Where(e => e.Entity.CorrelationId == correlationId).ToList())
+        foreach (var entry in TrackedEntries.Of<TSaga>(db).Where(e => e.Entity.CorrelationId == correlationId))
             entry.State = EntityState.Detached;
     }
 }

@@ -2,6 +2,7 @@ using System.Data;
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Transactions.Outbox.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 using Transactions.Outbox.Delivery;
@@ -27,7 +28,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     {
         var db = MessageDbContext(context);
         return InTransaction(db, context, () =>
-            next.Send(new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, time)));
+            next.Send(Repository(db, context)));
     }
 
     public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query,
@@ -38,7 +39,7 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         return InTransaction(db, context, async () =>
         {
             var instances = await db.Set<TSaga>().Where(query.FilterExpression).ToListAsync(context.CancellationToken);
-            var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, time);
+            var repositoryContext = Repository(db, context);
             await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
         });
     }
@@ -52,6 +53,10 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         CancellationToken cancellationToken = default)
         where T : class =>
         asyncMethod(new PostgresSagaReadContext<TSaga>(scopedServices.GetRequiredService<TDbContext>(), cancellationToken));
+
+    PostgresSagaRepositoryContext<TSaga, T> Repository<T>(DbContext db, ConsumeContext<T> context)
+        where T : class =>
+        new(db, context, consumeContextFactory, time, SagaRowQuery<TDbContext, TSaga>.LoadAsync);
 
     public void Probe(ProbeContext context)
     {
@@ -98,14 +103,14 @@ sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     /// </summary>
     async Task LeavingNothingBehindOnFailure(DbContext db, ConsumeContext context, Func<Task> work)
     {
-        var trackedBefore = db.ChangeTracker.Entries().Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        var trackedBefore = TrackedEntries.Of(db).Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
         try
         {
             await work();
         }
         catch (Exception e)
         {
-            foreach (var entry in db.ChangeTracker.Entries().Where(x => !trackedBefore.Contains(x.Entity)).ToList())
+            foreach (var entry in TrackedEntries.Of(db).Where(x => !trackedBefore.Contains(x.Entity)))
                 entry.State = EntityState.Detached;
             if (SagaConflict.IsConflict(e))
             {
