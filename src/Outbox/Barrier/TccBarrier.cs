@@ -45,28 +45,36 @@ public static class TccBarrier
         return outcome;
     }
 
+    // Rows older than the horizon may be gone: whatever such a branch did, it cannot be told any more. Each phase reads
+    // the horizon in the round trip of its first decision, and writes nothing for a branch beyond it.
     static async Task<TccOutcome> DecideAsync(BarrierSql sql, TccPhase phase, CancellationToken ct)
     {
-        // Rows older than the horizon may be gone: whatever such a branch did, it cannot be told any more.
-        if (await sql.IsBeyondHorizonAsync(ct))
-            return phase == TccPhase.Try ? TccOutcome.RefusedHanging : TccOutcome.Expired;
-
         switch (phase)
         {
             case TccPhase.Try:
-                if (await sql.InsertAsync(BarrierSql.Try, BarrierSql.Try, ct))
+            {
+                var (beyond, inserted) = await sql.InsertWithinHorizonAsync(BarrierSql.Try, BarrierSql.Try, ct);
+                if (beyond)
+                    return TccOutcome.RefusedHanging;
+                if (inserted)
                     return TccOutcome.Executed;
                 return await sql.TryRowOriginAsync(ct) == BarrierSql.Cancel ? TccOutcome.RefusedHanging : TccOutcome.Duplicate;
+            }
             case TccPhase.Confirm:
                 return await SettleAsync(sql, BarrierSql.Confirm, BarrierSql.Cancel, ct);
             case TccPhase.Cancel:
+            {
                 // Taking the Try's place first both detects "no Try yet" and blocks a Try that arrives later.
-                if (await sql.InsertAsync(BarrierSql.Try, BarrierSql.Cancel, ct))
+                var (beyond, inserted) = await sql.InsertWithinHorizonAsync(BarrierSql.Try, BarrierSql.Cancel, ct);
+                if (beyond)
+                    return TccOutcome.Expired;
+                if (inserted)
                 {
                     await sql.InsertAsync(BarrierSql.Cancel, BarrierSql.Cancel, ct);
                     return TccOutcome.NullCompensation;
                 }
                 return await SettleAsync(sql, BarrierSql.Cancel, BarrierSql.Confirm, ct);
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(phase), phase, "Unknown TCC phase.");
         }
@@ -74,19 +82,21 @@ public static class TccBarrier
 
     /// <summary>
     /// Confirm and Cancel of a tried branch exclude each other. Both lock the branch's "try" row first, so the two take
-    /// turns; the one that comes second reads, after the lock, the settlement the first recorded, and is refused.
+    /// turns; the one that comes second reads, after the lock, the settlement the first recorded, and is refused. The
+    /// phase is recorded in the same round trip exactly when the answer is <see cref="TccOutcome.Executed"/>.
     /// </summary>
     static async Task<TccOutcome> SettleAsync(BarrierSql sql, string phase, string other, CancellationToken ct)
     {
-        var (tried, settled) = await sql.LockTryAndReadSettlementAsync(ct);
-        if (!tried)
-            return TccOutcome.RefusedNotTried;
-        if (settled.Contains(phase))
-            return TccOutcome.Duplicate;
-        if (settled.Contains(other))
-            return TccOutcome.RefusedSettledOtherwise;
-        await sql.InsertAsync(phase, phase, ct);
-        return TccOutcome.Executed;
+        var found = await sql.SettleAsync(phase, ct);
+        var outcome = found.BeyondHorizon ? TccOutcome.Expired
+            : !found.Tried ? TccOutcome.RefusedNotTried
+            : found.Settled.Contains(phase) ? TccOutcome.Duplicate
+            : found.Settled.Contains(other) ? TccOutcome.RefusedSettledOtherwise
+            : TccOutcome.Executed;
+        if (found.Recorded != (outcome == TccOutcome.Executed))
+            throw new InvalidOperationException(
+                $"The barrier's record of {phase} disagrees with what it read ({outcome}, recorded: {found.Recorded}).");
+        return outcome;
     }
 
     /// <summary>How many rows <see cref="PurgeAsync(DbContext, DateTimeOffset, CancellationToken)"/> deletes per transaction.</summary>
