@@ -2,10 +2,10 @@ using System.Data;
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Transactions.Outbox.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 
 using Transactions.Outbox.Delivery;
+using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Sagas;
 
