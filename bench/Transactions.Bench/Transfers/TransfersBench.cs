@@ -193,12 +193,11 @@ public static class TransfersBench
                 if (ids.Length > 0)
                 {
                     Interlocked.Increment(ref _benchQueries);
-                    await using var command = new NpgsqlCommand(SqlCounters.Marker + "SELECT correlation_id FROM bank_transfers " +
-                        "WHERE current_state IN ('Completed', 'Cancelled') AND correlation_id = ANY(@ids)", connection);
+                    await using var command = new NpgsqlCommand(SqlCounters.Marker + TerminalOf, connection);
                     command.Parameters.AddWithValue("ids", ids);
                     await using var reader = await command.ExecuteReaderAsync();
                     while (await reader.ReadAsync())
-                        if (unfinished.TryRemove(reader.GetGuid(0), out _))
+                        if (IsTerminal(reader.GetString(1)) && unfinished.TryRemove(reader.GetGuid(0), out _))
                             slots.Release();
                 }
                 await Task.Delay(20);
@@ -224,6 +223,13 @@ public static class TransfersBench
         response.EnsureSuccessStatusCode();
     }
 
+    // The state is tested here, not in SQL: with it in the WHERE clause PostgreSQL may read the sagas through the state
+    // index, every finished one of them (about 1,000 pages a poll late in a run), and the bench's polls every 20 ms
+    // would cost the database as much as a part of what is measured.
+    const string TerminalOf = "SELECT correlation_id, current_state, updated_at FROM bank_transfers WHERE correlation_id = ANY(@ids)";
+
+    static bool IsTerminal(string state) => state is "Completed" or "Cancelled";
+
     /// <summary>Polls the saga table until the sagas <paramref name="ids"/> are terminal; their state and last change.</summary>
     static async Task<Dictionary<Guid, (string State, DateTimeOffset At)>> TerminalSagasAsync(string connectionString,
         Guid[] ids, TimeSpan timeout)
@@ -235,14 +241,13 @@ public static class TransfersBench
         while (true)
         {
             Interlocked.Increment(ref _benchQueries);
-            await using var command = new NpgsqlCommand(SqlCounters.Marker +
-                "SELECT correlation_id, current_state, updated_at FROM bank_transfers " +
-                "WHERE current_state IN ('Completed', 'Cancelled') AND correlation_id = ANY(@ids)", connection);
+            await using var command = new NpgsqlCommand(SqlCounters.Marker + TerminalOf, connection);
             command.Parameters.AddWithValue("ids", ids);
             var found = new Dictionary<Guid, (string, DateTimeOffset)>();
             await using (var reader = await command.ExecuteReaderAsync())
                 while (await reader.ReadAsync())
-                    found[reader.GetGuid(0)] = (reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+                    if (IsTerminal(reader.GetString(1)))
+                        found[reader.GetGuid(0)] = (reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
             if (found.Count >= expected || DateTime.UtcNow > deadline)
                 return found;
             await Task.Delay(200);
