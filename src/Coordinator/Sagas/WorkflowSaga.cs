@@ -39,8 +39,11 @@ public abstract class WorkflowSaga : ITrackedSaga
     }
 }
 
-/// <summary>One step of a workflow (for example "debit" in phase "try"), as the API shows it.</summary>
-public sealed class SagaStep
+/// <summary>
+/// One step of a workflow (for example "debit" in phase "try"), as the API shows it. A record: equal by its values,
+/// which is how a saga's save finds out whether its steps changed.
+/// </summary>
+public sealed record SagaStep
 {
     public string Name { get; set; } = "";
     public string Phase { get; set; } = "";

@@ -15,8 +15,9 @@ public abstract class WorkflowSagaMapping<TSaga> : SagaEntityMap<TSaga>
     protected sealed override void ConfigureSaga(EntityTypeBuilder<TSaga> e)
     {
         e.Property(s => s.Outcome).HasMaxLength(1000);
-        e.Property(s => s.Steps).AsJsonb();
-        e.Property(s => s.History).AsJsonb();
+        // Steps change in place (a copy keeps the snapshot); a transition never changes once recorded.
+        e.Property(s => s.Steps).AsJsonbList(step => step with { });
+        e.Property(s => s.History).AsJsonbList(transition => transition);
         // Serves the deadline job's "deadline_at <= now ORDER BY deadline_at"; sagas waiting on nothing hold null.
         e.HasIndex(s => s.DeadlineAt);
         // Serves GET /api/sagas: ORDER BY created_at, correlation_id with the keyset cursor

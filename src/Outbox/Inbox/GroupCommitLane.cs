@@ -51,13 +51,13 @@ sealed class GroupCommitLane<TDbContext>(IServiceScopeFactory scopes, OutboxComm
         /// The statements to put before the member's first statement, or null when none are due: its <c>SAVEPOINT</c>,
         /// and the lock timeout of a later member (undone with the savepoint, so set again by each member).
         /// </summary>
-        internal string? TakeSavepoint()
+        internal string[]? TakeSavepoint()
         {
             if (PendingSavepoint is not { } name)
                 return null;
             PendingSavepoint = null;
             SavepointSent = true;
-            return $"SAVEPOINT {name}; SET LOCAL lock_timeout = {(int)Math.Ceiling(lockTimeout.TotalMilliseconds)}";
+            return [$"SAVEPOINT {name}", $"SET LOCAL lock_timeout = {(int)Math.Ceiling(lockTimeout.TotalMilliseconds)}"];
         }
 
         /// <summary>A rollback to a savepoint failed: the transaction is unusable and the whole group fails.</summary>

@@ -52,7 +52,8 @@ sealed class OutboxConsumeFilter<TDbContext, TMessage>(IConsumeScopeProvider sco
     }
 
     async Task ConsumeAsync(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, Guid messageId,
-        TDbContext db, IServiceProvider services, Func<ConsumeContext, IDisposable> pushConsumeContext, string? savepoint)
+        TDbContext db, IServiceProvider services, Func<ConsumeContext, IDisposable> pushConsumeContext,
+        IReadOnlyList<string>? savepoint)
     {
         var cancellationToken = context.CancellationToken;
         var time = services.GetRequiredService<TimeProvider>();

@@ -24,4 +24,23 @@ public static class JsonbPropertyExtensions
                 value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Json), Json)!));
         return property;
     }
+
+    /// <summary>
+    /// Stores a list as one jsonb column like <see cref="AsJsonb{T}"/>, but finds out whether it changed element by
+    /// element, with the elements' own equality, and keeps its snapshot by copying each element with
+    /// <paramref name="copy"/> (the identity for an immutable element). No JSON is written to compare or snapshot it: a
+    /// saga's steps and history are compared on every save and snapshotted on every load.
+    /// </summary>
+    public static PropertyBuilder<List<T>> AsJsonbList<T>(this PropertyBuilder<List<T>> property, Func<T, T> copy)
+        where T : IEquatable<T>
+    {
+        property.HasColumnType("jsonb").HasConversion(
+            value => JsonSerializer.Serialize(value, Json),
+            json => JsonSerializer.Deserialize<List<T>>(json, Json) ?? new List<T>(),
+            new ValueComparer<List<T>>(
+                (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+                value => value.Aggregate(0, (hash, element) => HashCode.Combine(hash, element)),
+                value => value.ConvertAll(element => copy(element))));
+        return property;
+    }
 }
