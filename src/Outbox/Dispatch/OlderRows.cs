@@ -13,7 +13,7 @@ static class OlderRows
     // Served by ix_outbox_message_partition_key (partition_key, sequence_number). Rows newer than the written ones are
     // left out here rather than in SQL: given "sequence_number < $2", the generic plan of the prepared statement walks
     // the primary key over every older row of the table, live or dead, and a table whose rows are written and deleted
-    // all day holds thousands of dead ones between two autovacuum runs (bench/README.md: 130-500 pages read per call).
+    // all day holds thousands of dead ones between two autovacuum runs (bench/README.md: 89-498 buffers read per call).
     const string Query = "SELECT partition_key, sequence_number FROM " + OutboxMessageMapping.Table +
         " WHERE partition_key = ANY(@keys)";
 
