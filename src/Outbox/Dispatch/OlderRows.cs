@@ -10,12 +10,17 @@ namespace Transactions.Outbox.Dispatch;
 /// </summary>
 static class OlderRows
 {
-    // Served by ix_outbox_message_partition_key (partition_key, sequence_number). Rows newer than the written ones are
-    // left out here rather than in SQL: given "sequence_number < $2", the generic plan of the prepared statement walks
-    // the primary key over every older row of the table, live or dead, and a table whose rows are written and deleted
-    // all day holds thousands of dead ones between two autovacuum runs (bench/README.md: 89-498 buffers read per call).
+    // Served by ix_outbox_message_partition_key (partition_key, sequence_number); rows newer than the written ones are
+    // left out in code. Planned for each call (plan_cache_mode, set for this statement alone and reset in the same
+    // round trip): the statement is prepared, and a plan PostgreSQL keeps for it is the one that was cheapest when
+    // the connection first ran it, a sequential scan while the table was small. A table whose rows are written and
+    // deleted all day grows to thousands of pages of dead rows between two autovacuum runs, and that kept plan then
+    // read all of them on every commit (bench/README.md: up to 755 buffers per call).
     const string Query = "SELECT partition_key, sequence_number FROM " + OutboxMessageMapping.Table +
-        " WHERE partition_key = ANY(@keys)";
+        " WHERE partition_key = ANY($1)";
+
+    const string PlanEachCall = "SET plan_cache_mode = force_custom_plan";
+    const string PlanAsBefore = "RESET plan_cache_mode";
 
     /// <summary>
     /// The conversations of <paramref name="written"/> that have an older row that is neither one of them nor one
@@ -29,13 +34,18 @@ static class OlderRows
         if (written.Count == 0)
             return NoneHeldBack;
         var writtenRows = written.Select(m => m.SequenceNumber).ToHashSet();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = Query;
-        Add(command, "keys", written.Select(m => m.PartitionKey).Distinct().ToArray());
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        batch.BatchCommands.Add(Command(batch, PlanEachCall));
+        var query = Command(batch, Query);
+        var keys = query.CreateParameter();
+        keys.Value = written.Select(m => m.PartitionKey).Distinct().ToArray();
+        query.Parameters.Add(keys);
+        batch.BatchCommands.Add(query);
+        batch.BatchCommands.Add(Command(batch, PlanAsBefore));
         var newest = writtenRows.Max();
         var heldBack = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var sequenceNumber = reader.GetInt64(1);
@@ -47,11 +57,10 @@ static class OlderRows
 
     public static readonly IReadOnlySet<Guid> NoneHeldBack = new HashSet<Guid>();
 
-    static void Add(DbCommand command, string name, object value)
+    static DbBatchCommand Command(DbBatch batch, string sql)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        return command;
     }
 }
