@@ -36,13 +36,9 @@ static class OlderRows
         var writtenRows = written.Select(m => m.SequenceNumber).ToHashSet();
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
-        batch.BatchCommands.Add(Command(batch, PlanEachCall));
-        var query = Command(batch, Query);
-        var keys = query.CreateParameter();
-        keys.Value = written.Select(m => m.PartitionKey).Distinct().ToArray();
-        query.Parameters.Add(keys);
-        batch.BatchCommands.Add(query);
-        batch.BatchCommands.Add(Command(batch, PlanAsBefore));
+        batch.Add(PlanEachCall);
+        batch.Add(Query, written.Select(m => m.PartitionKey).Distinct().ToArray());
+        batch.Add(PlanAsBefore);
         var newest = writtenRows.Max();
         var heldBack = new HashSet<Guid>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -56,11 +52,4 @@ static class OlderRows
     }
 
     public static readonly IReadOnlySet<Guid> NoneHeldBack = new HashSet<Guid>();
-
-    static DbBatchCommand Command(DbBatch batch, string sql)
-    {
-        var command = batch.CreateBatchCommand();
-        command.CommandText = sql;
-        return command;
-    }
 }

@@ -1,15 +1,14 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Inbox;
 
 /// <summary>The inbox's two statements: claim a message for a consumer, and remove expired claims.</summary>
 static class InboxRecord
 {
-    // Positional parameters, sent on the context's connection rather than through EF Core's raw SQL: the claim runs for
-    // every consumed message, and Npgsql sends a statement with $n parameters as it is, where named ones make it parse
-    // and rewrite the text each time (bench/README.md: the claim's share of the process's allocations).
+    // Positional parameters, sent on the context's connection rather than through EF Core's raw SQL, which builds the
+    // command anew and has Npgsql rewrite its named parameters: the claim runs for every consumed message.
     const string Insert = "INSERT INTO " + InboxStateMapping.Table + " (message_id, consumer, received_at) " +
         "VALUES ($1, $2, $3) ON CONFLICT (message_id, consumer) DO NOTHING";
 
@@ -32,24 +31,10 @@ static class InboxRecord
         await using var batch = transaction.Connection!.CreateBatch();
         batch.Transaction = transaction;
         foreach (var statement in savepoint ?? [])
-            batch.BatchCommands.Add(Command(batch, statement));
-        var insert = Command(batch, Insert, messageId, consumer, utcNow);
-        batch.BatchCommands.Add(insert);
+            batch.Add(statement);
+        var insert = batch.Add(Insert, messageId, consumer, utcNow);
         await batch.ExecuteNonQueryAsync(savepoint is null ? cancellationToken : CancellationToken.None);
         return insert.RecordsAffected == 1;
-    }
-
-    static DbBatchCommand Command(DbBatch batch, string sql, params object[] values)
-    {
-        var command = batch.CreateBatchCommand();
-        command.CommandText = sql;
-        foreach (var value in values)
-        {
-            var parameter = command.CreateParameter();
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
     }
 
     /// <summary>Deletes up to <paramref name="limit"/> rows received before <paramref name="cutoff"/>.</summary>
