@@ -13,17 +13,11 @@ public static class JsonbPropertyExtensions
     /// Stores a list or dictionary property as one jsonb column, compared by content so that changing an element
     /// inside it is saved too.
     /// </summary>
-    public static PropertyBuilder<T> AsJsonb<T>(this PropertyBuilder<T> property) where T : class, new()
-    {
-        property.HasColumnType("jsonb").HasConversion(
-            value => JsonSerializer.Serialize(value, Json),
-            json => JsonSerializer.Deserialize<T>(json, Json) ?? new T(),
-            new ValueComparer<T>(
-                (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
-                value => JsonSerializer.Serialize(value, Json).GetHashCode(),
-                value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Json), Json)!));
-        return property;
-    }
+    public static PropertyBuilder<T> AsJsonb<T>(this PropertyBuilder<T> property) where T : class, new() =>
+        property.AsJsonb(new ValueComparer<T>(
+            (a, b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json),
+            value => JsonSerializer.Serialize(value, Json).GetHashCode(),
+            value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Json), Json)!));
 
     /// <summary>
     /// Stores a list as one jsonb column like <see cref="AsJsonb{T}"/>, but finds out whether it changed element by
@@ -32,15 +26,20 @@ public static class JsonbPropertyExtensions
     /// saga's steps and history are compared on every save and snapshotted on every load.
     /// </summary>
     public static PropertyBuilder<List<T>> AsJsonbList<T>(this PropertyBuilder<List<T>> property, Func<T, T> copy)
-        where T : IEquatable<T>
+        where T : IEquatable<T> =>
+        property.AsJsonb(new ValueComparer<List<T>>(
+            (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+            value => value.Aggregate(0, (hash, element) => HashCode.Combine(hash, element)),
+            value => value.ConvertAll(element => copy(element))));
+
+    /// <summary>The jsonb column and its JSON conversion, with the comparer that tells EF Core whether it changed.</summary>
+    static PropertyBuilder<T> AsJsonb<T>(this PropertyBuilder<T> property, ValueComparer<T> comparer)
+        where T : class, new()
     {
         property.HasColumnType("jsonb").HasConversion(
             value => JsonSerializer.Serialize(value, Json),
-            json => JsonSerializer.Deserialize<List<T>>(json, Json) ?? new List<T>(),
-            new ValueComparer<List<T>>(
-                (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
-                value => value.Aggregate(0, (hash, element) => HashCode.Combine(hash, element)),
-                value => value.ConvertAll(element => copy(element))));
+            json => JsonSerializer.Deserialize<T>(json, Json) ?? new T(),
+            comparer);
         return property;
     }
 }
