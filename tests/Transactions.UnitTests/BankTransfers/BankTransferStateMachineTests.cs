@@ -12,8 +12,8 @@ public sealed class BankTransferStateMachineTests
         await using var t = await TransferHarness.StartAsync();
         var id = Guid.NewGuid();
         var saga = await t.StartTransferAsync(id);
-        Assert.True(await t.PublishedAsync<TryDebit>(m => m.TransferId == id && m.AccountId == "alice" && m.Amount == 25.50m));
-        Assert.True(await t.PublishedAsync<TryCredit>(m => m.TransferId == id && m.AccountId == "bob"));
+        await t.PublishedAsync<TryDebit>(m => m.TransferId == id && m.AccountId == "alice" && m.Amount == 25.50m);
+        await t.PublishedAsync<TryCredit>(m => m.TransferId == id && m.AccountId == "bob");
         Assert.NotEqual(saga.DebitBranchId, saga.CreditBranchId);
         Assert.Equal(7, saga.DebitBranchId.Version);
 
@@ -21,13 +21,13 @@ public sealed class BankTransferStateMachineTests
         Assert.Equal("Trying", t.Instance(id).CurrentState);
         await t.DeliverAsync(new CreditTried(id, saga.CreditBranchId));
         Assert.NotNull(await t.Saga.Exists(id, m => m.Confirming));
-        Assert.True(await t.PublishedAsync<ConfirmDebit>(m => m.BranchId == saga.DebitBranchId));
-        Assert.True(await t.PublishedAsync<ConfirmCredit>(m => m.BranchId == saga.CreditBranchId));
+        await t.PublishedAsync<ConfirmDebit>(m => m.BranchId == saga.DebitBranchId);
+        await t.PublishedAsync<ConfirmCredit>(m => m.BranchId == saga.CreditBranchId);
 
         await t.DeliverAsync(new DebitConfirmed(id, saga.DebitBranchId));
         await t.DeliverAsync(new CreditConfirmed(id, saga.CreditBranchId));
         Assert.NotNull(await t.Saga.Exists(id, m => m.Completed));
-        Assert.True(await t.PublishedAsync<BankTransferCompleted>(m => m.TransferId == id));
+        await t.PublishedAsync<BankTransferCompleted>(m => m.TransferId == id);
 
         var done = t.Instance(id);
         Assert.Null(done.DeadlineAt);
@@ -46,13 +46,13 @@ public sealed class BankTransferStateMachineTests
         await t.DeliverAsync(new CreditTried(id, saga.CreditBranchId));
         await t.DeliverAsync(new DebitRefused(id, saga.DebitBranchId, "Insufficient funds on account alice."));
         Assert.NotNull(await t.Saga.Exists(id, m => m.Cancelling));
-        Assert.True(await t.PublishedAsync<CancelDebit>(m => m.BranchId == saga.DebitBranchId));
-        Assert.True(await t.PublishedAsync<CancelCredit>(m => m.BranchId == saga.CreditBranchId));
+        await t.PublishedAsync<CancelDebit>(m => m.BranchId == saga.DebitBranchId);
+        await t.PublishedAsync<CancelCredit>(m => m.BranchId == saga.CreditBranchId);
 
         await t.DeliverAsync(new CreditCancelled(id, saga.CreditBranchId));
         await t.DeliverAsync(new DebitCancelled(id, saga.DebitBranchId));
         Assert.NotNull(await t.Saga.Exists(id, m => m.Cancelled));
-        Assert.True(await t.PublishedAsync<BankTransferCancelled>(m => m.TransferId == id && m.Reason.Contains("Insufficient funds")));
+        await t.PublishedAsync<BankTransferCancelled>(m => m.TransferId == id && m.Reason.Contains("Insufficient funds"));
         Assert.Contains("Insufficient funds", t.Instance(id).Outcome);
         Assert.Equal(0, t.PublishedCount<ConfirmDebit>(m => m.TransferId == id));
     }
@@ -73,8 +73,8 @@ public sealed class BankTransferStateMachineTests
         await t.DeliverAsync(new DeadlineExpired(id, deadline));
         Assert.NotNull(await t.Saga.Exists(id, m => m.Cancelling));
         Assert.Contains("deadline", t.Instance(id).Outcome);
-        Assert.True(await t.PublishedAsync<CancelDebit>(m => m.BranchId == saga.DebitBranchId));
-        Assert.True(await t.PublishedAsync<CancelCredit>(m => m.BranchId == saga.CreditBranchId));
+        await t.PublishedAsync<CancelDebit>(m => m.BranchId == saga.DebitBranchId);
+        await t.PublishedAsync<CancelCredit>(m => m.BranchId == saga.CreditBranchId);
 
         // The Try answer that arrives after the deadline changes nothing: the transfer still cancels.
         await t.DeliverAsync(new DebitTried(id, saga.DebitBranchId));
@@ -152,7 +152,7 @@ public sealed class BankTransferStateMachineTests
 
         await t.DeliverAsync(new DebitConfirmRefused(id, saga.DebitBranchId, "The branch was cancelled before this confirm arrived."));
         Assert.NotNull(await t.Saga.Exists(id, m => m.NeedsAttention));
-        Assert.True(await t.PublishedAsync<BankTransferNeedsAttention>(m => m.TransferId == id && m.Reason.Contains("cancelled before")));
+        await t.PublishedAsync<BankTransferNeedsAttention>(m => m.TransferId == id && m.Reason.Contains("cancelled before"));
         var stopped = t.Instance(id);
         Assert.Null(stopped.DeadlineAt);
         Assert.Contains("confirm of the debit", stopped.Outcome);

@@ -7,6 +7,7 @@ using Transactions.Contracts.BankTransfers;
 using Transactions.Coordinator.BankTransfers;
 using Transactions.Coordinator.SagaActions;
 using Transactions.Coordinator.Sagas;
+using Transactions.UnitTests.Testing;
 
 namespace Transactions.UnitTests.BankTransfers;
 
@@ -50,8 +51,8 @@ public sealed class TransferHarness : IAsyncDisposable
     {
         await Harness.Bus.Publish(new StartBankTransfer(transferId, "alice", "bob", 25.50m, "EUR"));
         Assert.NotNull(await Saga.Exists(transferId, m => m.Trying));
-        Assert.True(await PublishedAsync<TryDebit>(m => m.TransferId == transferId));
-        Assert.True(await PublishedAsync<TryCredit>(m => m.TransferId == transferId));
+        await PublishedAsync<TryDebit>(m => m.TransferId == transferId);
+        await PublishedAsync<TryCredit>(m => m.TransferId == transferId);
         return Instance(transferId);
     }
 
@@ -61,16 +62,14 @@ public sealed class TransferHarness : IAsyncDisposable
     public async Task DeliverAsync<T>(T message) where T : class
     {
         await Harness.Bus.Publish(message);
-        Assert.True(await Harness.Consumed.Any<T>(c => ReferenceEquals(c.Context.Message, message)
-            || Equals(c.Context.Message, message)), $"the saga consumed {typeof(T).Name}");
+        await Harness.Consumed.ConsumedAsync<T>(m => ReferenceEquals(m, message) || Equals(m, message));
     }
 
-    public Task<bool> PublishedAsync<T>(Func<T, bool> match) where T : class =>
-        Harness.Published.Any<T>(c => match(c.Context.Message));
+    /// <summary>Waits until a <typeparamref name="T"/> that <paramref name="match"/> accepts was published.</summary>
+    public Task<T> PublishedAsync<T>(Func<T, bool> match) where T : class => Harness.Published.PublishedAsync(match);
 
-    /// <summary>How many were published so far; a cancelled token makes the list answer now, not at inactivity.</summary>
-    public int PublishedCount<T>(Func<T, bool> match) where T : class =>
-        Harness.Published.Select<T>(c => match(c.Context.Message), new CancellationToken(true)).Count();
+    /// <summary>How many were published so far; never waits.</summary>
+    public int PublishedCount<T>(Func<T, bool> match) where T : class => Harness.Published.PublishedSoFar(match).Count;
 
     /// <summary>The manual actions the saga's current state allows, as the saga API lists them.</summary>
     public IReadOnlyList<string> AllowedActions(Guid id) =>

@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Transactions.UnitTests.Testing;
 
 namespace Transactions.UnitTests.Participants;
 
@@ -30,7 +31,7 @@ public sealed class ParticipantConsumerTests : IAsyncLifetime
         var (order, branch) = (Guid.NewGuid(), Guid.CreateVersion7());
         await Harness.Bus.Publish(new TryHold(order, branch, item));
 
-        var published = await RepliesAsync();
+        var published = await RepliesAsync(commands: 1);
         var answer = Assert.Single(published);
         Assert.Equal(reply, answer.GetType());
         Assert.Contains(answer, new object[]
@@ -46,7 +47,7 @@ public sealed class ParticipantConsumerTests : IAsyncLifetime
         await Harness.Bus.Publish(new ConfirmHold(order, branch));
         await Harness.Bus.Publish(new CancelHold(order, branch));
 
-        var published = await RepliesAsync();
+        var published = await RepliesAsync(commands: 2);
         Assert.Equal(2, published.Count);
         Assert.Contains(new HoldConfirmed(order, branch), published);
         Assert.Contains(new HoldCancelRefused(order, branch, "Confirmed before."), published);
@@ -62,10 +63,10 @@ public sealed class ParticipantConsumerTests : IAsyncLifetime
         var branch = version7Branch ? Guid.CreateVersion7() : Guid.NewGuid();
         await Harness.Bus.Publish(new TryHold(Guid.Parse(order), branch, item));
 
-        var consumed = await Harness.Consumed.SelectAsync<TryHold>(c => c.Context.Message.BranchId == branch).First();
+        var consumed = (await Harness.Consumed.ConsumedAsync<TryHold>(m => m.BranchId == branch))[0];
         Assert.Equal(error, consumed.Exception?.Message);
         Assert.Equal("InvalidMessageException", consumed.Exception?.GetType().Name);
-        Assert.False(await Harness.Published.Any<HoldTried>(c => c.Context.Message.BranchId == branch));
+        Assert.Empty(Harness.Published.PublishedSoFar<HoldTried>(m => m.BranchId == branch));
     }
 
     [Fact]
@@ -75,19 +76,21 @@ public sealed class ParticipantConsumerTests : IAsyncLifetime
         await Harness.Bus.Publish(new ReserveRoom(stay));
         await Harness.Bus.Publish(new CancelRoom(stay));
 
-        Assert.True(await Harness.Published.Any<RoomReserved>(c => c.Context.Message.StayId == stay));
-        Assert.True(await Harness.Published.Any<RoomCancelled>(c => c.Context.Message.StayId == stay));
+        await Harness.Published.PublishedAsync<RoomReserved>(m => m.StayId == stay);
+        await Harness.Published.PublishedAsync<RoomCancelled>(m => m.StayId == stay);
     }
 
-    /// <summary>Every reply this test's harness published, once it has been quiet for its inactivity timeout.</summary>
-    async Task<IReadOnlyList<object>> RepliesAsync()
+    /// <summary>
+    /// Every reply this test's harness published, once its <paramref name="commands"/> commands were consumed: a
+    /// consumed command is recorded after its consumer returned, so its replies are in the list by then.
+    /// </summary>
+    async Task<IReadOnlyList<object>> RepliesAsync(int commands)
     {
-        var found = new List<object>();
-        await foreach (var published in Harness.Published.SelectAsync(c =>
-                           c.MessageObject is not (TryHold or ConfirmHold or CancelHold)))
-            found.Add(published.MessageObject);
-        return found;
+        await Harness.Consumed.UntilAsync(m => IsCommand(m.MessageObject), "hold commands consumed", commands);
+        return Harness.Published.SoFar(m => !IsCommand(m.MessageObject)).Select(m => m.MessageObject).ToList();
     }
+
+    static bool IsCommand(object message) => message is TryHold or ConfirmHold or CancelHold;
 
     public Task InitializeAsync() => Harness.Start();
 

@@ -8,6 +8,7 @@ using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.Persistence;
 using Transactions.Coordinator.SagaActions;
 using Transactions.Coordinator.TravelBookings;
+using Transactions.UnitTests.Testing;
 
 namespace Transactions.UnitTests.TravelBookings;
 
@@ -79,7 +80,7 @@ public sealed class TravelBookingHarness : IAsyncDisposable
             Actions.Add(record);
         var command = SagaActionNames.Commands[action];
         await Harness.Bus.Publish(command.Create(bookingId, record.ActionId, "ops-test", reason), command.Type);
-        Assert.True(await Saga.Consumed.Any(m => m.MessageObject is ISagaActionCommand c && c.ActionId == record.ActionId));
+        await Saga.Consumed.ConsumedAsync<ISagaActionCommand>(c => c.ActionId == record.ActionId);
         return record;
     }
 
@@ -105,9 +106,8 @@ public sealed class TravelBookingHarness : IAsyncDisposable
     public async Task EveryCommandReachedTheScriptAsync()
     {
         string[] queues = [TravelBookingQueues.Flights, TravelBookingQueues.Hotels, TravelBookingQueues.Cars];
-        // A cancelled token makes the list answer with what was sent so far, not wait for inactivity.
-        int Sent() => Harness.Sent.Select(m => queues.Contains(m.Context.DestinationAddress?.AbsolutePath.TrimStart('/')),
-            new CancellationToken(true)).Count();
+        int Sent() => Harness.Sent.SoFar(m => queues.Contains(m.Context.DestinationAddress?.AbsolutePath.TrimStart('/')))
+            .Count;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (Script.Commands.Count < Sent())
         {
@@ -138,7 +138,7 @@ public sealed class TravelBookingHarness : IAsyncDisposable
                        ?? throw new InvalidOperationException("The saga waits on no deadline.");
         Clock.Now = deadline;
         await Harness.Bus.Publish(new DeadlineExpired(bookingId, deadline));
-        Assert.True(await Saga.Consumed.Any<DeadlineExpired>(m => m.Context.Message.DeadlineAt == deadline));
+        await Saga.Consumed.ConsumedAsync<DeadlineExpired>(m => m.SagaId == bookingId && m.DeadlineAt == deadline);
     }
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

@@ -2,6 +2,7 @@ using MassTransit.Testing;
 using Transactions.Contracts.TravelBookings;
 using Transactions.Coordinator.Deadlines;
 using Transactions.Coordinator.TravelBookings;
+using Transactions.UnitTests.Testing;
 
 namespace Transactions.UnitTests.TravelBookings;
 
@@ -20,7 +21,7 @@ public sealed class TravelBookingStateMachineTests : IAsyncLifetime
 
         var saga = await _t.InStateAsync(_bookingId, _t.Machine.Completed);
         Assert.Equal(["reserve flight", "reserve hotel", "reserve car"], _t.Script.Commands);
-        Assert.True(await _t.Harness.Published.Any<TravelBookingCompleted>(m => m.Context.Message.BookingId == _bookingId));
+        await _t.Harness.Published.PublishedAsync<TravelBookingCompleted>(m => m.BookingId == _bookingId);
         Assert.Null(saga.DeadlineAt);
         Assert.All(saga.Steps, s => Assert.Equal("Succeeded", s.Status));
         Assert.Equal(["BookingFlight", "BookingHotel", "BookingCar", "Completed"], saga.History.Select(h => h.To));
@@ -41,9 +42,8 @@ public sealed class TravelBookingStateMachineTests : IAsyncLifetime
         Assert.Equal(failing, saga.FailedStep);
         Assert.Contains("left", saga.Outcome);
         Assert.Null(saga.DeadlineAt);
-        Assert.True(await _t.Harness.Published.Any<TravelBookingCompensated>(m =>
-            m.Context.Message.BookingId == _bookingId && m.Context.Message.FailedStep == failing &&
-            m.Context.Message.Reason.Contains("left")));
+        await _t.Harness.Published.PublishedAsync<TravelBookingCompensated>(m =>
+            m.BookingId == _bookingId && m.FailedStep == failing && m.Reason.Contains("left"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class TravelBookingStateMachineTests : IAsyncLifetime
         await _t.BookAsync(_bookingId);
 
         await _t.InStateAsync(_bookingId, _t.Machine.Completed);
-        Assert.True(await _t.Saga.Consumed.SelectAsync<StartTravelBooking>().Skip(1).Any());
+        await _t.Saga.Consumed.ConsumedAsync<StartTravelBooking>(m => m.BookingId == _bookingId, count: 2);
         Assert.Equal(["reserve flight", "reserve hotel", "reserve car"], _t.Script.Commands);
     }
 
@@ -86,8 +86,8 @@ public sealed class TravelBookingStateMachineTests : IAsyncLifetime
         Assert.Equal(TravelBookingHarness.CancelAttempts, _t.Script.Commands.Count(c => c == "cancel hotel"));
         Assert.Null(saga.DeadlineAt);
         Assert.Contains("hotel cancellation was not confirmed", saga.Outcome);
-        Assert.True(await _t.Harness.Published.Any<TravelBookingNeedsAttention>(m =>
-            m.Context.Message.BookingId == _bookingId && m.Context.Message.Reason.Contains("No cars left")));
+        await _t.Harness.Published.PublishedAsync<TravelBookingNeedsAttention>(m =>
+            m.BookingId == _bookingId && m.Reason.Contains("No cars left"));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TravelBookingStateMachineTests : IAsyncLifetime
 
         await _t.Harness.Bus.Publish(new DeadlineExpired(_bookingId, deadline.AddSeconds(-1)));
 
-        Assert.True(await _t.Saga.Consumed.Any<DeadlineExpired>());
+        await _t.Saga.Consumed.ConsumedAsync<DeadlineExpired>(m => m.SagaId == _bookingId);
         Assert.Equal(deadline, _t.Saga.Sagas.Contains(_bookingId).DeadlineAt);
         Assert.Equal(["reserve flight"], _t.Script.Commands);
     }
