@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Barrier;
 
@@ -13,7 +14,7 @@ internal static class BarrierPurge
 {
     // Returns the horizon in force afterwards: a concurrent purge may have moved it further already.
     const string MoveHorizon =
-        "UPDATE tcc_barrier_horizon SET purged_before = GREATEST(purged_before, @issued_before) WHERE id = 1 " +
+        "UPDATE tcc_barrier_horizon SET purged_before = GREATEST(purged_before, $1) WHERE id = 1 " +
         "RETURNING purged_before";
 
     // Walks ix_tcc_barrier_issued_at from where the last batch stopped instead of from its start, where the entries of
@@ -21,9 +22,9 @@ internal static class BarrierPurge
     const string DeleteBatch = """
         WITH doomed AS (
             SELECT transaction_id, branch_id, phase FROM tcc_barrier
-            WHERE issued_at >= @from AND issued_at < @horizon
+            WHERE issued_at >= $1 AND issued_at < $2
             ORDER BY issued_at
-            LIMIT @batch)
+            LIMIT $3)
         DELETE FROM tcc_barrier b USING doomed d
         WHERE b.transaction_id = d.transaction_id AND b.branch_id = d.branch_id AND b.phase = d.phase
         RETURNING b.issued_at
@@ -33,8 +34,7 @@ internal static class BarrierPurge
         CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var horizon = await InTransactionAsync(db, (connection, transaction) =>
-            MoveHorizonAsync(connection, transaction, issuedBefore, ct), ct);
+        var horizon = await InTransactionAsync(db, transaction => MoveHorizonAsync(transaction, issuedBefore, ct), ct);
 
         // From here on every barrier call of a branch behind the horizon answers from the horizon alone and reads no
         // row of it, so the rows can go in any number of transactions.
@@ -43,8 +43,8 @@ internal static class BarrierPurge
         var from = DateTime.UnixEpoch;
         while (true)
         {
-            var (rows, last) = await InTransactionAsync(db, (connection, transaction) =>
-                DeleteBatchAsync(connection, transaction, from, horizon, batchSize, ct), ct);
+            var (rows, last) = await InTransactionAsync(db, transaction =>
+                DeleteBatchAsync(transaction, from, horizon, batchSize, ct), ct);
             deleted += rows;
             if (rows < batchSize)
                 return deleted;
@@ -52,23 +52,19 @@ internal static class BarrierPurge
         }
     }
 
-    static async Task<DateTime> MoveHorizonAsync(DbConnection connection, DbTransaction transaction,
-        DateTimeOffset issuedBefore, CancellationToken ct)
+    static async Task<DateTime> MoveHorizonAsync(DbTransaction transaction, DateTimeOffset issuedBefore,
+        CancellationToken ct)
     {
         // Updating the horizon row waits for barrier calls holding it FOR SHARE, and makes later ones wait for the
         // commit, which comes right after: the calls wait for this one statement, not for the deletes.
-        await using var command = Command(connection, transaction, MoveHorizon);
-        BarrierSql.Add(command, "issued_before", issuedBefore.ToUniversalTime());
+        await using var command = transaction.Command(MoveHorizon, issuedBefore.ToUniversalTime());
         return (DateTime)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    static async Task<(int Rows, DateTime Last)> DeleteBatchAsync(DbConnection connection, DbTransaction transaction,
-        DateTime from, DateTime horizon, int batchSize, CancellationToken ct)
+    static async Task<(int Rows, DateTime Last)> DeleteBatchAsync(DbTransaction transaction, DateTime from,
+        DateTime horizon, int batchSize, CancellationToken ct)
     {
-        await using var command = Command(connection, transaction, DeleteBatch);
-        BarrierSql.Add(command, "from", from);
-        BarrierSql.Add(command, "horizon", horizon);
-        BarrierSql.Add(command, "batch", batchSize);
+        await using var command = transaction.Command(DeleteBatch, from, horizon, batchSize);
         var (rows, last) = (0, from);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -81,20 +77,11 @@ internal static class BarrierPurge
         return (rows, last);
     }
 
-    static async Task<T> InTransactionAsync<T>(DbContext db, Func<DbConnection, DbTransaction, Task<T>> work,
-        CancellationToken ct)
+    static async Task<T> InTransactionAsync<T>(DbContext db, Func<DbTransaction, Task<T>> work, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = await work(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+        var result = await work(transaction.GetDbTransaction());
         await transaction.CommitAsync(ct);
         return result;
-    }
-
-    static DbCommand Command(DbConnection connection, DbTransaction transaction, string text)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = text;
-        return command;
     }
 }

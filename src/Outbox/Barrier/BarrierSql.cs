@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Transactions.Outbox.Outbox;
 
 namespace Transactions.Outbox.Barrier;
 
@@ -7,8 +8,7 @@ namespace Transactions.Outbox.Barrier;
 /// trip: the statements it needs go to the server as one batch, and the rows they would write are written by the batch
 /// only under the conditions the decision needs, so that nothing has to be undone once the answer is read.
 /// </summary>
-internal sealed class BarrierSql(DbConnection connection, DbTransaction transaction, Guid transactionId, Guid branchId,
-    DateTimeOffset issuedAt)
+internal sealed class BarrierSql(DbTransaction transaction, Guid transactionId, Guid branchId, DateTimeOffset issuedAt)
 {
     // The values of the "phase" and "origin" columns.
     public const string Try = "try";
@@ -19,26 +19,23 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
     // the statements after it in the same transaction, which rely on it.
     const string ReadHorizon = "SELECT purged_before FROM tcc_barrier_horizon WHERE id = 1 FOR SHARE";
 
+    // The statements' parameters, by position: $1 transaction id, $2 branch id, $3 issued at, $4 phase, $5 origin.
+    // A statement is given exactly the ones it names (Branch, Issued or Row below).
     const string InsertRow = "INSERT INTO tcc_barrier (transaction_id, branch_id, phase, origin, issued_at, recorded_at) ";
 
     // A branch issued before the horizon may have lost its rows: nothing is recorded for it, and none of its rows is
     // locked, since a clean-up running may be deleting them and a branch call must not wait for a clean-up.
-    const string WithinHorizon =
-        "NOT EXISTS (SELECT 1 FROM tcc_barrier_horizon WHERE id = 1 AND purged_before > @issued_at)";
+    const string WithinHorizon = "NOT EXISTS (SELECT 1 FROM tcc_barrier_horizon WHERE id = 1 AND purged_before > $3)";
 
-    const string InsertRowWithinHorizon = InsertRow +
-        "SELECT @transaction_id, @branch_id, @phase, @origin, @issued_at, now() WHERE " + WithinHorizon;
+    const string InsertRowWithinHorizon = InsertRow + "SELECT $1, $2, $4, $5, $3, now() WHERE " + WithinHorizon;
 
-    const string OfBranch = "FROM tcc_barrier WHERE transaction_id = @transaction_id AND branch_id = @branch_id";
+    const string OfBranch = "FROM tcc_barrier WHERE transaction_id = $1 AND branch_id = $2";
 
     /// <summary>Inserts the phase's row; false when it was already there (a concurrent insert waits for its twin).</summary>
     public async Task<bool> InsertAsync(string phase, string origin, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = InsertRow +
-            "VALUES (@transaction_id, @branch_id, @phase, @origin, @issued_at, now()) ON CONFLICT DO NOTHING";
-        AddRowParameters(command.Parameters, command.CreateParameter, phase, origin);
+        await using var command = transaction.Command(
+            InsertRow + "VALUES ($1, $2, $4, $5, $3, now()) ON CONFLICT DO NOTHING", Row(phase, origin));
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -49,10 +46,9 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
     public async Task<(bool BeyondHorizon, bool Inserted)> InsertWithinHorizonAsync(string phase, string origin,
         CancellationToken ct)
     {
-        await using var batch = Batch();
-        batch.BatchCommands.Add(BatchCommand(batch, ReadHorizon));
-        var insert = BatchCommand(batch, InsertRowWithinHorizon + " ON CONFLICT DO NOTHING", phase, origin);
-        batch.BatchCommands.Add(insert);
+        await using var batch = transaction.Batch();
+        batch.Add(ReadHorizon);
+        var insert = batch.Add(InsertRowWithinHorizon + " ON CONFLICT DO NOTHING", Row(phase, origin));
         bool beyond;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
             beyond = await ReadBeyondHorizonAsync(reader, ct);
@@ -62,10 +58,7 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
     /// <summary>Which call wrote the branch's "try" row: "try", or "cancel" when the Cancel came first.</summary>
     public async Task<string?> TryRowOriginAsync(CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT origin " + OfBranch + " AND phase = 'try'";
-        AddBranchParameters(command.Parameters, command.CreateParameter);
+        await using var command = transaction.Command("SELECT origin " + OfBranch + " AND phase = 'try'", Branch());
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
@@ -79,15 +72,13 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
     /// </summary>
     public async Task<Settlement> SettleAsync(string phase, CancellationToken ct)
     {
-        await using var batch = Batch();
-        batch.BatchCommands.Add(BatchCommand(batch, ReadHorizon));
-        batch.BatchCommands.Add(BatchCommand(batch,
-            "SELECT 1 " + OfBranch + " AND phase = 'try' AND " + WithinHorizon + " FOR UPDATE"));
-        batch.BatchCommands.Add(BatchCommand(batch, "SELECT phase " + OfBranch + " AND phase <> 'try'"));
-        var insert = BatchCommand(batch, InsertRowWithinHorizon +
+        await using var batch = transaction.Batch();
+        batch.Add(ReadHorizon);
+        batch.Add("SELECT 1 " + OfBranch + " AND phase = 'try' AND " + WithinHorizon + " FOR UPDATE", Issued());
+        batch.Add("SELECT phase " + OfBranch + " AND phase <> 'try'", Branch());
+        var insert = batch.Add(InsertRowWithinHorizon +
             " AND EXISTS (SELECT 1 " + OfBranch + " AND phase = 'try')" +
-            " AND NOT EXISTS (SELECT 1 " + OfBranch + " AND phase <> 'try') ON CONFLICT DO NOTHING", phase, phase);
-        batch.BatchCommands.Add(insert);
+            " AND NOT EXISTS (SELECT 1 " + OfBranch + " AND phase <> 'try') ON CONFLICT DO NOTHING", Row(phase, phase));
 
         bool beyond, tried;
         var settled = new List<string>(1);
@@ -110,45 +101,9 @@ internal sealed class BarrierSql(DbConnection connection, DbTransaction transact
         await reader.ReadAsync(ct) && reader.GetFieldValue<DateTime>(0) is var purgedBefore
             && issuedAt.UtcDateTime < purgedBefore;
 
-    DbBatch Batch()
-    {
-        var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
-        return batch;
-    }
+    object[] Branch() => [transactionId, branchId];
 
-    DbBatchCommand BatchCommand(DbBatch batch, string text, string? phase = null, string? origin = null)
-    {
-        var command = batch.CreateBatchCommand();
-        command.CommandText = text;
-        if (phase is null || origin is null)
-            AddBranchParameters(command.Parameters, command.CreateParameter);
-        else
-            AddRowParameters(command.Parameters, command.CreateParameter, phase, origin);
-        return command;
-    }
+    object[] Issued() => [transactionId, branchId, issuedAt];
 
-    void AddBranchParameters(DbParameterCollection parameters, Func<DbParameter> create)
-    {
-        Add(parameters, create(), "transaction_id", transactionId);
-        Add(parameters, create(), "branch_id", branchId);
-        Add(parameters, create(), "issued_at", issuedAt);
-    }
-
-    void AddRowParameters(DbParameterCollection parameters, Func<DbParameter> create, string phase, string origin)
-    {
-        AddBranchParameters(parameters, create);
-        Add(parameters, create(), "phase", phase);
-        Add(parameters, create(), "origin", origin);
-    }
-
-    internal static void Add(DbCommand command, string name, object value) =>
-        Add(command.Parameters, command.CreateParameter(), name, value);
-
-    static void Add(DbParameterCollection parameters, DbParameter parameter, string name, object value)
-    {
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        parameters.Add(parameter);
-    }
+    object[] Row(string phase, string origin) => [transactionId, branchId, issuedAt, phase, origin];
 }

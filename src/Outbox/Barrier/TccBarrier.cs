@@ -37,7 +37,7 @@ public static class TccBarrier
         var issuedAt = IssuedAt(branchId);
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException(
             "TccBarrier.RunAsync must run inside the caller's transaction: call Database.BeginTransactionAsync first.");
-        var sql = new BarrierSql(db.Database.GetDbConnection(), transaction, transactionId, branchId, issuedAt);
+        var sql = new BarrierSql(transaction, transactionId, branchId, issuedAt);
 
         var outcome = await DecideAsync(sql, phase, cancellationToken);
         if (outcome == TccOutcome.Executed)
