@@ -21,21 +21,12 @@ public static class HarnessLists
 
     /// <summary>
     /// Waits until the list holds at least <paramref name="count"/> elements that pass <paramref name="filter"/>,
-    /// failing the test after <see cref="Patience"/>; returns those it holds then.
+    /// failing after <see cref="Patience"/>; returns those it holds then.
     /// </summary>
-    public static async Task<IReadOnlyList<TElement>> UntilAsync<TElement>(this IAsyncElementList<TElement> list,
-        FilterDelegate<TElement> filter, string what, int count = 1) where TElement : class, IAsyncListElement
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var found = list.SoFar(filter);
-            if (found.Count >= count)
-                return found;
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: {found.Count} of {count} within {Patience.TotalSeconds} s");
-            await Task.Delay(10);
-        }
-    }
+    public static Task<IReadOnlyList<TElement>> UntilAsync<TElement>(this IAsyncElementList<TElement> list,
+        FilterDelegate<TElement> filter, string what, int count = 1) where TElement : class, IAsyncListElement =>
+        Eventually.Until(() => Task.FromResult(list.SoFar(filter)), found => found.Count >= count, Patience,
+            $"{what}, {count} of them");
 
     /// <summary>Waits until a <typeparamref name="T"/> that <paramref name="match"/> accepts was published; returns it.</summary>
     public static async Task<T> PublishedAsync<T>(this IPublishedMessageList list, Func<T, bool>? match = null)

@@ -108,13 +108,8 @@ public sealed class TravelBookingHarness : IAsyncDisposable
         string[] queues = [TravelBookingQueues.Flights, TravelBookingQueues.Hotels, TravelBookingQueues.Cars];
         int Sent() => Harness.Sent.SoFar(m => queues.Contains(m.Context.DestinationAddress?.AbsolutePath.TrimStart('/')))
             .Count;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Script.Commands.Count < Sent())
-        {
-            Assert.True(DateTime.UtcNow < deadline,
-                $"the script received {Script.Commands.Count} of the {Sent()} commands sent within 10 s");
-            await Task.Delay(10);
-        }
+        await Eventually.Until(() => Task.FromResult(Script.Commands.Count >= Sent()), TimeSpan.FromSeconds(10),
+            "the script received every command sent");
     }
 
     public static StartTravelBooking Trip(Guid bookingId) => new(bookingId,

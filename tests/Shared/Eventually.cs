@@ -1,6 +1,9 @@
-namespace Transactions.IntegrationTests.Infrastructure;
+namespace Transactions.Testing;
 
-/// <summary>Waits for a condition by polling it until a deadline, instead of sleeping a fixed time.</summary>
+/// <summary>
+/// Waits for a condition by polling it until a deadline, instead of sleeping a fixed time. Compiled into both test
+/// projects.
+/// </summary>
 public static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout,
