@@ -46,7 +46,7 @@ internal sealed class BarrierSql(DbTransaction transaction, Guid transactionId, 
     public async Task<(bool BeyondHorizon, bool Inserted)> InsertWithinHorizonAsync(string phase, string origin,
         CancellationToken ct)
     {
-        await using var batch = transaction.Batch();
+        await using var batch = transaction.Connection!.Batch(transaction);
         batch.Add(ReadHorizon);
         var insert = batch.Add(InsertRowWithinHorizon + " ON CONFLICT DO NOTHING", Row(phase, origin));
         bool beyond;
@@ -72,7 +72,7 @@ internal sealed class BarrierSql(DbTransaction transaction, Guid transactionId, 
     /// </summary>
     public async Task<Settlement> SettleAsync(string phase, CancellationToken ct)
     {
-        await using var batch = transaction.Batch();
+        await using var batch = transaction.Connection!.Batch(transaction);
         batch.Add(ReadHorizon);
         batch.Add("SELECT 1 " + OfBranch + " AND phase = 'try' AND " + WithinHorizon + " FOR UPDATE", Issued());
         batch.Add("SELECT phase " + OfBranch + " AND phase <> 'try'", Branch());

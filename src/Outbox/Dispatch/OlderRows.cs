@@ -34,8 +34,7 @@ static class OlderRows
         if (written.Count == 0)
             return NoneHeldBack;
         var writtenRows = written.Select(m => m.SequenceNumber).ToHashSet();
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
+        await using var batch = connection.Batch(transaction);
         batch.Add(PlanEachCall);
         batch.Add(Query, written.Select(m => m.PartitionKey).Distinct().ToArray());
         batch.Add(PlanAsBefore);

@@ -28,7 +28,7 @@ static class InboxRecord
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The inbox claim runs in the transaction of the consumed message.");
-        await using var batch = transaction.Batch();
+        await using var batch = transaction.Connection!.Batch(transaction);
         foreach (var statement in savepoint ?? [])
             batch.Add(statement);
         var insert = batch.Add(Insert, messageId, consumer, utcNow);

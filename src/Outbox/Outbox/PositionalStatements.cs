@@ -18,10 +18,10 @@ static class PositionalStatements
         return command;
     }
 
-    /// <summary>A batch on the connection of <paramref name="transaction"/>, in it.</summary>
-    public static DbBatch Batch(this DbTransaction transaction)
+    /// <summary>A batch on the connection, in <paramref name="transaction"/> when one is given.</summary>
+    public static DbBatch Batch(this DbConnection connection, DbTransaction? transaction)
     {
-        var batch = transaction.Connection!.CreateBatch();
+        var batch = connection.CreateBatch();
         batch.Transaction = transaction;
         return batch;
     }
